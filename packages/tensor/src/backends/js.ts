@@ -1,0 +1,186 @@
+/**
+ * The default backend: plain TypeScript over typed arrays. Contiguous inputs take tight
+ * loops; strided and broadcast views take the generated odometer loops; matmul is the
+ * packed, register-tiled {@link gemm}.
+ */
+import type { Backend, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
+import type { FloatArray } from '../dtype.js';
+import { type BinaryKernel, compileBinary, compileUnary, type UnaryKernel } from '../kernels/elementwise.js';
+import { gemm } from '../kernels/gemm.js';
+import { softmaxRows } from '../kernels/softmax.js';
+import { erf } from '../math.js';
+import type { NDArray } from '../ndarray.js';
+
+// Stable forms: sigmoid never exponentiates a positive number; softplus and logSigmoid use
+// log1p(exp(−|x|)) so neither overflows at ±1e4.
+const UNARY_EXPRESSIONS: Record<UnaryOp, string> = {
+  neg: '-x',
+  exp: 'Math.exp(x)',
+  log: 'Math.log(x)',
+  log1p: 'Math.log1p(x)',
+  expm1: 'Math.expm1(x)',
+  sqrt: 'Math.sqrt(x)',
+  abs: 'Math.abs(x)',
+  sign: 'Math.sign(x)',
+  tanh: 'Math.tanh(x)',
+  sigmoid: 'x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))',
+  relu: 'x > 0 ? x : 0',
+  erf: 'erf(x)',
+  softplus: 'Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))',
+  logSigmoid: 'Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)))',
+  reciprocal: '1 / x',
+  square: 'x * x',
+  clamp: 'x < p ? p : x > q ? q : x',
+  leakyRelu: 'x > 0 ? x : p * x',
+  isFinite: 'Number.isFinite(x) ? 1 : 0',
+};
+
+// maximum/minimum propagate NaN like torch.maximum.
+const BINARY_EXPRESSIONS: Record<BinaryOp, string> = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  div: 'x / y',
+  pow: 'Math.pow(x, y)',
+  maximum: 'x > y || x !== x ? x : y',
+  minimum: 'x < y || x !== x ? x : y',
+  eq: 'x === y ? 1 : 0',
+  ne: 'x !== y ? 1 : 0',
+  lt: 'x < y ? 1 : 0',
+  le: 'x <= y ? 1 : 0',
+  gt: 'x > y ? 1 : 0',
+  ge: 'x >= y ? 1 : 0',
+};
+
+const unaryKernels = new Map<UnaryOp, UnaryKernel>();
+const binaryKernels = new Map<BinaryOp, BinaryKernel>();
+
+function unaryKernel(op: UnaryOp): UnaryKernel {
+  let kernel = unaryKernels.get(op);
+  if (!kernel) {
+    kernel = compileUnary(UNARY_EXPRESSIONS[op], { erf });
+    unaryKernels.set(op, kernel);
+  }
+  return kernel;
+}
+
+function binaryKernel(op: BinaryOp): BinaryKernel {
+  let kernel = binaryKernels.get(op);
+  if (!kernel) {
+    kernel = compileBinary(BINARY_EXPRESSIONS[op]);
+    binaryKernels.set(op, kernel);
+  }
+  return kernel;
+}
+
+function reduceRows(op: ReduceOp, a: NDArray, outer: number, inner: number, out: NDArray): void {
+  const x = a.data;
+  const base = a.offset;
+  const y = out.data;
+  for (let row = 0; row < outer; row++) {
+    const start = base + row * inner;
+    const end = start + inner;
+    switch (op) {
+      case 'sum': {
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += x[i];
+        y[row] = sum;
+        break;
+      }
+      case 'max':
+      case 'min': {
+        const sign = op === 'max' ? 1 : -1;
+        let best = Number.NEGATIVE_INFINITY;
+        for (let i = start; i < end; i++) {
+          const v = sign * x[i];
+          if (v > best || Number.isNaN(v)) {
+            best = v;
+            if (Number.isNaN(v)) break;
+          }
+        }
+        y[row] = sign * best;
+        break;
+      }
+      case 'argmax':
+      case 'argmin': {
+        const sign = op === 'argmax' ? 1 : -1;
+        let best = Number.NEGATIVE_INFINITY;
+        let bestIndex = 0;
+        for (let i = start; i < end; i++) {
+          const v = sign * x[i];
+          if (v > best || Number.isNaN(v)) {
+            best = v;
+            bestIndex = i - start;
+            if (Number.isNaN(v)) break;
+          }
+        }
+        y[row] = bestIndex;
+        break;
+      }
+      case 'logsumexp': {
+        // log Σ exp(x) = m + log Σ exp(x − m) with m the max: no overflow at any finite x.
+        let max = Number.NEGATIVE_INFINITY;
+        for (let i = start; i < end; i++) if (x[i] > max) max = x[i];
+        if (max === Number.NEGATIVE_INFINITY || !Number.isFinite(max)) {
+          let sum = 0;
+          for (let i = start; i < end; i++) sum += x[i];
+          y[row] = inner === 0 ? Number.NEGATIVE_INFINITY : Number.isNaN(sum) ? Number.NaN : max;
+          break;
+        }
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += Math.exp(x[i] - max);
+        y[row] = max + Math.log(sum);
+        break;
+      }
+    }
+  }
+}
+
+/** The plain TypeScript backend, always available. */
+export const jsBackend: Backend = {
+  name: 'js',
+  unary(op, a, out, p, q) {
+    const kernel = unaryKernel(op);
+    if (a.isContiguous) kernel.contiguous(out.data, a.data, a.offset, out.size, p, q);
+    else kernel.strided(out.data, a.data, a.offset, a.strides, a.shape, p, q);
+  },
+  binary(op, a, b, out) {
+    const kernel = binaryKernel(op);
+    const n = out.size;
+    if (n === 0) return;
+    const aScalar = a.size === 1 || a.strides.every((s) => s === 0);
+    const bScalar = b.size === 1 || b.strides.every((s) => s === 0);
+    if (a.isContiguous && b.isContiguous) kernel.contiguous(out.data, a.data, a.offset, b.data, b.offset, n);
+    else if (bScalar && a.isContiguous) kernel.scalarSecond(out.data, a.data, a.offset, b.data[b.offset], n);
+    else if (aScalar && b.isContiguous) kernel.scalarFirst(out.data, b.data, b.offset, a.data[a.offset], n);
+    else kernel.strided(out.data, a.data, a.offset, a.strides, b.data, b.offset, b.strides, out.shape);
+  },
+  reduce: reduceRows,
+  matmul(a, b, out) {
+    const [batch, m, k] = a.shape;
+    const n = b.shape[2];
+    const [aBatch, aRow, aCol] = a.strides;
+    const [bBatch, bRow, bCol] = b.strides;
+    const c = out.data as FloatArray;
+    for (let i = 0; i < batch; i++) {
+      gemm(
+        m,
+        n,
+        k,
+        a.data as FloatArray,
+        a.offset + i * aBatch,
+        aRow,
+        aCol,
+        b.data as FloatArray,
+        b.offset + i * bBatch,
+        bRow,
+        bCol,
+        c,
+        out.offset + i * m * n,
+      );
+    }
+  },
+  softmax(a, rows, cols, out, log) {
+    softmaxRows(a.data, a.offset, rows, cols, out.data as FloatArray, out.offset, log);
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * @xent/tensor — NDArray: dtypes, strided views on `ndarray`, broadcasting elementwise ops,
+ * reductions, matmul, indexing, and pluggable compute backends.
+ */
+import { registerBackend } from './backend.js';
+import { jsBackend } from './backends/js.js';
+
+registerBackend(jsBackend);
+
+export {
+  type Backend,
+  type BinaryOp,
+  getBackend,
+  listBackends,
+  type ReduceOp,
+  registerBackend,
+  setBackend,
+  type UnaryOp,
+} from './backend.js';
+export { jsBackend } from './backends/js.js';
+export {
+  type ArrayData,
+  arange,
+  array,
+  type CreationOptions,
+  eye,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export {
+  DEFAULT_DTYPE,
+  type DType,
+  type FloatArray,
+  floatResult,
+  isFloat,
+  promoteTypes,
+  promoteWithScalar,
+  type TypedArray,
+} from './dtype.js';
+export {
+  type ArrayOrScalar,
+  abs,
+  add,
+  binary,
+  clamp,
+  div,
+  equal,
+  erf,
+  exp,
+  expm1,
+  greater,
+  greaterEqual,
+  isFiniteMask,
+  leakyRelu,
+  less,
+  lessEqual,
+  log,
+  log1p,
+  logSigmoid,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  notEqual,
+  pow,
+  reciprocal,
+  relu,
+  sigmoid,
+  sign,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  unary,
+  where,
+} from './elementwise.js';
+export { DTypeError, formatShape, IndexError, ShapeError, ValueError, XentError } from './errors.js';
+export { concat, gather, indexSelect, oneHot, scatterAdd, stack } from './indexing.js';
+export { matmul } from './matmul.js';
+export { NDArray, type NestedArray, type SliceRange, type StridedView } from './ndarray.js';
+export { Generator, getDefaultGenerator, manualSeed } from './random.js';
+export { argmax, argmin, logsumexp, max, mean, min, type ReduceOptions, sum, variance } from './reduce.js';
+export { broadcastShapes, sizeOf } from './shape.js';
+export { logSoftmax, softmax } from './softmax.js';

@@ -1,0 +1,145 @@
+/**
+ * Index arithmetic lives here and only here: sizes, strides, broadcasting and axis
+ * normalisation. Kernels take offsets and strides computed by these helpers.
+ */
+import { formatShape, IndexError, ShapeError } from './errors.js';
+
+/** Number of elements of `shape` (1 for a scalar shape `[]`). */
+export function sizeOf(shape: readonly number[]): number {
+  let size = 1;
+  for (const dim of shape) size *= dim;
+  return size;
+}
+
+/** Row-major (C order) strides of a contiguous array of `shape`. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    strides[axis] = stride;
+    stride *= shape[axis];
+  }
+  return strides;
+}
+
+/** True when `strides` walk `shape` in row-major order without gaps (size-1 axes are free). */
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    if (shape[axis] === 1) continue;
+    if (strides[axis] !== expected) return false;
+    expected *= shape[axis];
+  }
+  return true;
+}
+
+/** Element-wise equality of two shapes. */
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Checks that every dimension is a non-negative integer. */
+export function checkShape(op: string, shape: readonly number[]): number[] {
+  for (const dim of shape) {
+    if (!Number.isInteger(dim) || dim < 0) {
+      throw new ShapeError(`${op}: shape ${formatShape(shape)} must hold non-negative integers`);
+    }
+  }
+  return [...shape];
+}
+
+/** The NumPy broadcast of several shapes; throws naming the op and the shapes if they clash. */
+export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const shape of shapes) {
+    for (let i = 0; i < shape.length; i++) {
+      const axis = ndim - shape.length + i;
+      const dim = shape[i];
+      if (dim === out[axis] || dim === 1) continue;
+      if (out[axis] === 1) out[axis] = dim;
+      else
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (axis ${axis}: ${out[axis]} vs ${dim})`,
+        );
+    }
+  }
+  return out;
+}
+
+/** Strides that view an array of (`shape`, `strides`) as `target` by broadcasting (stride 0). */
+export function broadcastStrides(
+  op: string,
+  shape: readonly number[],
+  strides: readonly number[],
+  target: readonly number[],
+): number[] {
+  if (shape.length > target.length) {
+    throw new ShapeError(`${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}`);
+  }
+  const lead = target.length - shape.length;
+  const out = new Array<number>(target.length).fill(0);
+  for (let i = 0; i < shape.length; i++) {
+    const dim = shape[i];
+    if (dim === target[lead + i]) out[lead + i] = dim === 1 ? 0 : strides[i];
+    else if (dim === 1) out[lead + i] = 0;
+    else throw new ShapeError(`${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}`);
+  }
+  return out;
+}
+
+/** Turns a possibly negative axis into 0..ndim-1, or throws naming the op. */
+export function normalizeAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new IndexError(`${op}: axis ${axis} is out of range for an array of ${ndim} dimensions`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Normalises `axis` (one, several, or all when undefined) into a sorted, duplicate-free list. */
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const axes = list.map((a) => normalizeAxis(op, a, ndim));
+  const unique = [...new Set(axes)].sort((x, y) => x - y);
+  if (unique.length !== axes.length) {
+    throw new IndexError(`${op}: axis ${JSON.stringify(list)} repeats an axis`);
+  }
+  return unique;
+}
+
+/** The shape left after reducing `axes` (kept as size 1 when `keepDims`). */
+export function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  for (let axis = 0; axis < shape.length; axis++) {
+    if (axes.includes(axis)) {
+      if (keepDims) out.push(1);
+    } else out.push(shape[axis]);
+  }
+  return out;
+}
+
+/** Resolves one `-1` in a reshape target against the element count. */
+export function inferShape(op: string, shape: readonly number[], size: number): number[] {
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1) throw new ShapeError(`${op}: only one dimension can be -1, got ${formatShape(shape)}`);
+  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const out = shape.map((d) => {
+    if (d === -1) return known === 0 ? 0 : size / known;
+    return d;
+  });
+  checkShape(
+    op,
+    out.map((d) => (Number.isInteger(d) ? d : -1)),
+  );
+  if (sizeOf(out) !== size) {
+    throw new ShapeError(`${op}: cannot reshape an array of ${size} elements into ${formatShape(shape)}`);
+  }
+  return out;
+}
