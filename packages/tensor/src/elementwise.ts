@@ -4,6 +4,8 @@
  * number never widens a float array; float-valued ops (exp, log, div, sigmoid…) turn int32
  * into float32; comparisons return int32 masks of 0 and 1.
  */
+
+import ops from 'ndarray-ops';
 import { type BinaryOp, getBackend, type UnaryOp } from './backend.js';
 import { type DType, floatResult, promoteTypes, promoteWithScalar } from './dtype.js';
 import { DTypeError, formatShape, ShapeError } from './errors.js';
@@ -153,4 +155,20 @@ export function checkIntegerArray(op: string, name: string, a: NDArray): void {
   if (a.dtype !== 'int32') {
     throw new DTypeError(`${op}: ${name} must be int32, got ${a.dtype} with shape ${formatShape(a.shape)}`);
   }
+}
+
+/**
+ * Copies `source` (broadcast to `target`'s shape) into the view `target`, in place. The only
+ * mutating op: used to fill slices of freshly allocated arrays and by optimizers.
+ */
+export function assign(target: NDArray, source: ArrayOrScalar): void {
+  if (target.size === 0) return;
+  if (typeof source === 'number') {
+    if (target.isContiguous) target.data.fill(source, target.offset, target.offset + target.size);
+    else ops.assigns(target.view, source);
+    return;
+  }
+  const view = source.broadcastTo(target.shape);
+  if (target.ndim === 0) target.data[target.offset] = view.data[view.offset];
+  else ops.assign(target.view, view.view);
 }

@@ -49,6 +49,7 @@ export {
   type ArrayOrScalar,
   abs,
   add,
+  assign,
   binary,
   clamp,
   div,
@@ -89,5 +90,12 @@ export { matmul } from './matmul.js';
 export { NDArray, type NestedArray, type SliceRange, type StridedView } from './ndarray.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { argmax, argmin, logsumexp, max, mean, min, type ReduceOptions, sum, variance } from './reduce.js';
-export { broadcastShapes, sizeOf } from './shape.js';
+export {
+  broadcastShapes,
+  contiguousStrides,
+  normalizeAxes,
+  normalizeAxis,
+  reducedShape,
+  sizeOf,
+} from './shape.js';
 export { logSoftmax, softmax } from './softmax.js';

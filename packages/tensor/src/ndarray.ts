@@ -229,7 +229,12 @@ export class NDArray {
       const step = range[2] ?? 1;
       if (!Number.isInteger(step) || step === 0)
         throw new IndexError(`slice: step on axis ${axis} must be a non-zero integer, got ${step}`);
-      const clampIndex = (value: number | null | undefined, fallback: number, low: number, high: number): number => {
+      const clampIndex = (
+        value: number | null | undefined,
+        fallback: number,
+        low: number,
+        high: number,
+      ): number => {
         if (value === undefined || value === null) return fallback;
         const index = value < 0 ? value + dim : value;
         return Math.min(Math.max(index, low), high);

@@ -1,0 +1,27 @@
+/** Whether operations record a graph. Off inside {@link noGrad}, on inside {@link enableGrad}. */
+let gradEnabled = true;
+
+/** True when new operations are recorded for backward. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Runs `fn` without recording anything: results have no `gradFn` and `requiresGrad` false. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording on, even inside {@link noGrad}. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}

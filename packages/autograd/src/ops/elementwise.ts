@@ -1,0 +1,152 @@
+/** Differentiable arithmetic. Each op: forward on NDArrays, backward beside it in Tensor ops. */
+import * as nd from '@xent/tensor';
+import { constant, dataOf, type Operand, record, sumToShape } from '../record.js';
+import { Tensor } from '../tensor.js';
+import { where } from './indexing.js';
+
+type Gradients = [Tensor | null, Tensor | null];
+
+/** Records a broadcasting binary op; gradients are summed back to each operand's shape. */
+function binaryOp(
+  name: string,
+  a: Operand,
+  b: Operand,
+  forward: (x: nd.ArrayOrScalar, y: nd.ArrayOrScalar) => nd.NDArray,
+  backward: (gradOutput: Tensor, output: Tensor) => Gradients,
+): Tensor {
+  const inputs: Tensor[] = [];
+  if (a instanceof Tensor) inputs.push(a);
+  if (b instanceof Tensor) inputs.push(b);
+  return record(name, forward(dataOf(a), dataOf(b)), inputs, (g, out) => {
+    const [ga, gb] = backward(g, out);
+    const grads: (Tensor | null)[] = [];
+    if (a instanceof Tensor) grads.push(ga && sumToShape(ga, a.shape));
+    if (b instanceof Tensor) grads.push(gb && sumToShape(gb, b.shape));
+    return grads;
+  });
+}
+
+/** Records a unary op. */
+function unaryOp(
+  name: string,
+  a: Tensor,
+  forward: (x: nd.NDArray) => nd.NDArray,
+  backward: (gradOutput: Tensor, output: Tensor) => Tensor,
+): Tensor {
+  return record(name, forward(a.data), [a], (g, out) => [backward(g, out)]);
+}
+
+/** a + b. */
+export function add(a: Operand, b: Operand): Tensor {
+  // d(a+b)/da = 1, d(a+b)/db = 1
+  return binaryOp('add', a, b, nd.add, (g) => [g, g]);
+}
+
+/** a − b. */
+export function sub(a: Operand, b: Operand): Tensor {
+  // d(a−b)/da = 1, d(a−b)/db = −1
+  return binaryOp('sub', a, b, nd.sub, (g) => [g, typeof b === 'number' ? null : neg(g)]);
+}
+
+/** a · b. */
+export function mul(a: Operand, b: Operand): Tensor {
+  // d(ab)/da = b, d(ab)/db = a
+  return binaryOp('mul', a, b, nd.mul, (g) => [
+    typeof a === 'number' ? null : mul(g, b),
+    typeof b === 'number' ? null : mul(g, a),
+  ]);
+}
+
+/** a / b. */
+export function div(a: Operand, b: Operand): Tensor {
+  // d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −(a/b)/b
+  return binaryOp('div', a, b, nd.div, (g, out) => [
+    typeof a === 'number' ? null : div(g, b),
+    typeof b === 'number' ? null : neg(div(mul(g, out), b)),
+  ]);
+}
+
+/** −a. */
+export function neg(a: Tensor): Tensor {
+  // d(−a)/da = −1
+  return unaryOp('neg', a, nd.neg, (g) => neg(g));
+}
+
+/**
+ * a ** b, for a scalar or tensor exponent. Where a = 0 the exponent's gradient (which has
+ * a factor log a) is taken as 0, as in PyTorch.
+ */
+export function pow(a: Operand, b: Operand): Tensor {
+  // d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·log a
+  return binaryOp('pow', a, b, nd.pow, (g, out) => {
+    const gradBase = typeof a === 'number' ? null : mul(g, mul(b, pow(a, sub(b, 1))));
+    if (typeof b === 'number') return [gradBase, null];
+    // log a, with a = 0 replaced by 1 (a differentiable where, so second derivatives hold).
+    const safeLog = typeof a === 'number' ? Math.log(a === 0 ? 1 : a) : log(where(nd.equal(a.data, 0), 1, a));
+    return [gradBase, mul(g, mul(out, safeLog))];
+  });
+}
+
+/** eᵃ. */
+export function exp(a: Tensor): Tensor {
+  // d eᵃ/da = eᵃ
+  return unaryOp('exp', a, nd.exp, (g, out) => mul(g, out));
+}
+
+/** Natural log. */
+export function log(a: Tensor): Tensor {
+  // d log a/da = 1/a
+  return unaryOp('log', a, nd.log, (g) => div(g, a));
+}
+
+/** log(1 + a). */
+export function log1p(a: Tensor): Tensor {
+  // d log(1+a)/da = 1/(1+a)
+  return unaryOp('log1p', a, nd.log1p, (g) => div(g, add(a, 1)));
+}
+
+/** √a. */
+export function sqrt(a: Tensor): Tensor {
+  // d√a/da = 1/(2√a)
+  return unaryOp('sqrt', a, nd.sqrt, (g, out) => div(g, mul(out, 2)));
+}
+
+/** |a|; the gradient at 0 is 0, as in PyTorch. */
+export function abs(a: Tensor): Tensor {
+  // d|a|/da = sign(a)
+  return unaryOp('abs', a, nd.abs, (g) => mul(g, constant(nd.sign(a.data))));
+}
+
+/** The error function. */
+export function erf(a: Tensor): Tensor {
+  // d erf(a)/da = 2/√π · e^{−a²}
+  return unaryOp('erf', a, nd.erf, (g) => mul(g, mul(exp(neg(mul(a, a))), 2 / Math.sqrt(Math.PI))));
+}
+
+/** Limits a to [min, max]; the gradient is 1 inside (bounds included) and 0 outside, as in PyTorch. */
+export function clamp(a: Tensor, min?: number, max?: number): Tensor {
+  const low = min ?? Number.NEGATIVE_INFINITY;
+  const high = max ?? Number.POSITIVE_INFINITY;
+  return unaryOp(
+    'clamp',
+    a,
+    (x) => nd.clamp(x, low, high),
+    (g) => mul(g, constant(nd.mul(nd.greaterEqual(a.data, low), nd.lessEqual(a.data, high)))),
+  );
+}
+
+/** Elementwise maximum; at ties the gradient is split equally, as in PyTorch. */
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return binaryOp('maximum', a, b, nd.maximum, (g) => {
+    const share = nd.add(nd.greater(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
+    return [mul(g, constant(share)), mul(g, constant(nd.sub(1, share)))];
+  });
+}
+
+/** Elementwise minimum; at ties the gradient is split equally, as in PyTorch. */
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return binaryOp('minimum', a, b, nd.minimum, (g) => {
+    const share = nd.add(nd.less(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
+    return [mul(g, constant(share)), mul(g, constant(nd.sub(1, share)))];
+  });
+}
