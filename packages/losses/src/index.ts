@@ -1,0 +1,16 @@
+/**
+ * @xent/losses — every cross-entropy variant, composed from differentiable autograd ops and
+ * checked against finite differences and PyTorch. The class dimension is always the last.
+ */
+
+// Where users look for them: the probability maps every loss is built on.
+export { logSigmoid, logSoftmax, softmax } from '@xent/autograd';
+export type {
+  ArrayLike,
+  ClassWeightOptions,
+  IgnoreIndexOptions,
+  IntTargetLike,
+  LossOptions,
+  Reduction,
+  ReductionOptions,
+} from './args.js';
