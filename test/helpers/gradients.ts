@@ -32,20 +32,63 @@ export function checkGradients(
 /** How a random test input is laid out in memory. */
 export type Layout = 'contiguous' | 'transposed' | 'sliced';
 
+/** Options of {@link randomInput}. */
+export interface RandomInputOptions {
+  /** Seed of the values (default 1). */
+  seed?: number;
+  /** Memory layout of the returned view (default contiguous). */
+  layout?: Layout;
+  /** Multiplies the normal samples (default 1). */
+  scale?: number;
+  /** Added after scaling, and after `minAbs` / `positive` / `distinct` (default 0). */
+  shift?: number;
+  /** Default true. */
+  requiresGrad?: boolean;
+  /**
+   * Keeps values away from 0 (the kink of abs / relu, the pole of div): each sample v becomes
+   * sign(v)·(minAbs + |v|), before `shift`.
+   */
+  minAbs?: number;
+  /** Takes |v| (after `minAbs`), for log / sqrt / pow bases. */
+  positive?: boolean;
+  /**
+   * Replaces the samples by a random permutation of evenly spaced values `distinct` apart,
+   * centred on 0: no two elements are within `distinct` of each other, so max / min /
+   * maximum never meet a tie that a finite-difference step could cross.
+   */
+  distinct?: number;
+}
+
+/** Applies `minAbs`, `positive`, `distinct`, `scale` and `shift` to normal samples in place. */
+function shapeValues(values: Float64Array, options: RandomInputOptions): void {
+  const { scale = 1, shift = 0, minAbs = 0, positive = false, distinct } = options;
+  if (distinct !== undefined) {
+    const order = Array.from(values.keys()).sort((i, j) => values[i] - values[j]);
+    const centre = (values.length - 1) / 2;
+    order.forEach((index, rank) => {
+      values[index] = (rank - centre) * distinct;
+    });
+  }
+  for (let i = 0; i < values.length; i++) {
+    let v = distinct === undefined ? values[i] * scale : values[i];
+    if (minAbs > 0) v = Math.sign(v || 1) * (minAbs + Math.abs(v));
+    if (positive) v = Math.abs(v);
+    values[i] = v + shift;
+  }
+}
+
 /**
  * A float64 leaf of `shape` with seeded normal values, scaled by `scale` and shifted by
- * `shift`. `transposed` and `sliced` give the same logical shape through a non-contiguous
- * view (a transposed buffer, or every other element of a larger one).
+ * `shift` (see {@link RandomInputOptions} for keeping values away from kinks). `transposed`
+ * and `sliced` give the same logical shape through a non-contiguous view (a transposed
+ * buffer, or every other element of a larger one).
  */
-export function randomInput(
-  shape: number[],
-  options: { seed?: number; layout?: Layout; scale?: number; shift?: number; requiresGrad?: boolean } = {},
-): Tensor {
+export function randomInput(shape: number[], options: RandomInputOptions = {}): Tensor {
   const generator = new Generator(options.seed ?? 1);
-  const { layout = 'contiguous', scale = 1, shift = 0 } = options;
+  const { layout = 'contiguous' } = options;
   const fill = (s: number[]): NDArray => {
     const values = randn(s, { dtype: 'float64', generator });
-    for (let i = 0; i < values.data.length; i++) values.data[i] = values.data[i] * scale + shift;
+    shapeValues(values.data as Float64Array, options);
     return values;
   };
   let data: NDArray;

@@ -85,14 +85,17 @@ export function runBackward(
     grads.set(output, previous ? previous.add(seed) : seed);
   }
   const run = () => {
-    for (const tensor of topologicalOrder(outputs)) {
+    const order = topologicalOrder(outputs);
+    const needed = targets ? leadsToTargets(order, targets) : null;
+    for (const tensor of order) {
       const grad = grads.get(tensor);
       if (grad === undefined) continue;
       grads.delete(tensor);
       const isTarget = targets ? targets.has(tensor) : tensor.gradFn === null;
       if (isTarget) deliver(tensor, grad);
       const node = tensor.gradFn;
-      if (node === null) continue;
+      // `grad()` runs only the nodes between the outputs and its inputs (like torch).
+      if (node === null || (needed !== null && !needed.has(tensor))) continue;
       if (node.backward === null) {
         throw new ValueError(
           `backward: the graph through '${node.name}' was already freed by an earlier backward; pass { retainGraph: true } to the first call to backward through it twice`,
@@ -100,8 +103,10 @@ export function runBackward(
       }
       const inputGrads = node.backward(grad);
       node.inputs.forEach((input, i) => {
-        const inputGrad = inputGrads[i];
+        let inputGrad = inputGrads[i];
         if (inputGrad === null || inputGrad === undefined || !input.requiresGrad) return;
+        // A float32 input mixed with float64 operands still gets a float32 gradient.
+        if (inputGrad.dtype !== input.dtype) inputGrad = inputGrad.to(input.dtype);
         if (!sameShape(inputGrad.shape, input.shape)) {
           throw new ShapeError(
             `backward of '${node.name}': gradient for input ${i} has shape ${formatShape(inputGrad.shape)}, expected ${formatShape(input.shape)}`,
@@ -118,6 +123,20 @@ export function runBackward(
   };
   if (createGraph) enableGrad(run);
   else noGrad(run);
+}
+
+/**
+ * The tensors in `order` (reverse topological) whose node must run to reach a target: those
+ * with an input that is a target or itself leads to one.
+ */
+function leadsToTargets(order: readonly Tensor[], targets: ReadonlySet<Tensor>): Set<Tensor> {
+  const reaches = new Set<Tensor>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const tensor = order[i];
+    const inputs = tensor.gradFn?.inputs ?? [];
+    if (inputs.some((input) => targets.has(input) || reaches.has(input))) reaches.add(tensor);
+  }
+  return reaches;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

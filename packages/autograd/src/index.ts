@@ -52,6 +52,7 @@ export { type Axis, logsumexp, max, mean, min, sum, variance } from './ops/reduc
 export {
   concat,
   expand,
+  flatten,
   permute,
   reshape,
   slice,

@@ -113,141 +113,202 @@ export class Tensor {
     const seed = seedGradient('backward', this, gradOutput);
     runBackward([this], [seed], options, null, (leaf, grad) => {
       if (!leaf.requiresGrad) return;
-      const value = options.createGraph ? grad : grad.detach();
-      leaf.grad = leaf.grad
-        ? options.createGraph
-          ? leaf.grad.add(value)
-          : new Tensor(nd.add(leaf.grad.data, value.data))
-        : value;
+      if (options.createGraph) {
+        leaf.grad = leaf.grad ? leaf.grad.add(grad) : grad;
+        return;
+      }
+      // A fresh array either way: a gradient may be a view of the seed or shared by two
+      // leaves (both inputs of an add get the same tensor), and optimizers and clipping
+      // update .grad in place. Accumulation runs on NDArrays, so it records nothing.
+      leaf.grad = new Tensor(leaf.grad ? nd.add(leaf.grad.data, grad.data) : grad.data.clone());
     });
   }
 
+  /** a + b, broadcast. */
   add(other: Operand): Tensor {
     return ew.add(this, other);
   }
+  /** a − b, broadcast. */
   sub(other: Operand): Tensor {
     return ew.sub(this, other);
   }
+  /** a · b, broadcast. */
   mul(other: Operand): Tensor {
     return ew.mul(this, other);
   }
+  /** a / b, broadcast. */
   div(other: Operand): Tensor {
     return ew.div(this, other);
   }
+  /** −a. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** a ** exponent, for a number or tensor exponent. */
   pow(exponent: Operand): Tensor {
     return ew.pow(this, exponent);
   }
+  /** eᵃ. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** Natural logarithm. */
   log(): Tensor {
     return ew.log(this);
   }
+  /** log(1 + a), accurate for small a. */
   log1p(): Tensor {
     return ew.log1p(this);
   }
+  /** √a. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** |a| (gradient 0 at 0). */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** The error function. */
   erf(): Tensor {
     return ew.erf(this);
   }
+  /** Limits to [min, max]; either bound may be omitted. */
   clamp(min?: number, max?: number): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** Elementwise maximum with `other`, broadcast. */
   maximum(other: Tensor): Tensor {
     return ew.maximum(this, other);
   }
+  /** Elementwise minimum with `other`, broadcast. */
   minimum(other: Tensor): Tensor {
     return ew.minimum(this, other);
   }
+  /** Logistic sigmoid 1 / (1 + e⁻ᵃ). */
   sigmoid(): Tensor {
     return act.sigmoid(this);
   }
+  /** Hyperbolic tangent. */
   tanh(): Tensor {
     return act.tanh(this);
   }
+  /** max(a, 0). */
   relu(): Tensor {
     return act.relu(this);
   }
+  /** a for a > 0, `negativeSlope`·a otherwise (default slope 0.01). */
   leakyRelu(negativeSlope?: number): Tensor {
     return act.leakyRelu(this, negativeSlope);
   }
+  /** GELU, exact erf form. */
   gelu(): Tensor {
     return act.gelu(this);
   }
+  /** log(1 + eᵃ), overflow-free. */
   softplus(): Tensor {
     return act.softplus(this);
   }
+  /** log σ(a), finite for every finite a. */
   logSigmoid(): Tensor {
     return act.logSigmoid(this);
   }
+  /** Softmax along `axis` (default last). */
   softmax(axis?: number): Tensor {
     return sm.softmax(this, axis);
   }
+  /** Log-softmax along `axis` (default last). */
   logSoftmax(axis?: number): Tensor {
     return sm.logSoftmax(this, axis);
   }
+  /** log Σ exp over `axis` (all axes by default). */
   logsumexp(axis?: red.Axis, keepDims?: boolean): Tensor {
     return red.logsumexp(this, axis, keepDims);
   }
+  /** Sum over `axis` (all axes by default). */
   sum(axis?: red.Axis, keepDims?: boolean): Tensor {
     return red.sum(this, axis, keepDims);
   }
+  /** Mean over `axis` (all axes by default). */
   mean(axis?: red.Axis, keepDims?: boolean): Tensor {
     return red.mean(this, axis, keepDims);
   }
+  /** Largest element over `axis` (ties share the gradient). */
   max(axis?: red.Axis, keepDims?: boolean): Tensor {
     return red.max(this, axis, keepDims);
   }
+  /** Smallest element over `axis` (ties share the gradient). */
   min(axis?: red.Axis, keepDims?: boolean): Tensor {
     return red.min(this, axis, keepDims);
   }
+  /** Variance over `axis`, `correction` 1 by default (torch.var); the function is `variance`. */
   var(axis?: red.Axis, options?: { correction?: number; keepDims?: boolean }): Tensor {
     return red.variance(this, axis, options);
   }
+  /** Same as {@link Tensor.var}, under the name of the function. */
+  variance(axis?: red.Axis, options?: { correction?: number; keepDims?: boolean }): Tensor {
+    return red.variance(this, axis, options);
+  }
+  /** Euclidean norm along `axis` (default last). */
   norm(axis?: number | readonly number[], keepDims?: boolean): Tensor {
     return sm.norm(this, axis, keepDims);
   }
+  /** a / max(‖a‖, eps) along `axis` (F.normalize). */
+  normalize(options?: { axis?: number; eps?: number }): Tensor {
+    return sm.normalize(this, options);
+  }
+  /** Cosine similarity with `other` along `axis` (F.cosine_similarity). */
+  cosineSimilarity(other: Tensor, options?: { axis?: number; eps?: number }): Tensor {
+    return sm.cosineSimilarity(this, other, options);
+  }
+  /** Matrix product (NumPy rules for 1-D operands and batch axes). */
   matmul(other: Tensor): Tensor {
     return linalg.matmul(this, other);
   }
+  /** The same elements in `shape` (one entry may be -1). */
   reshape(shape: readonly number[]): Tensor {
     return shp.reshape(this, shape);
   }
+  /** The elements as a 1-D tensor. */
   flatten(): Tensor {
-    return shp.reshape(this, [this.size]);
+    return shp.flatten(this);
   }
+  /** Swaps two axes (by default the last two). */
   transpose(axis0?: number, axis1?: number): Tensor {
     return shp.transpose(this, axis0, axis1);
   }
+  /** Reorders the axes: axis i of the result is axis `axes[i]`. */
   permute(axes: readonly number[]): Tensor {
     return shp.permute(this, axes);
   }
+  /** Removes size-1 axes (all, or the given ones). */
   squeeze(axis?: number | readonly number[]): Tensor {
     return shp.squeeze(this, axis);
   }
+  /** Inserts a size-1 axis at `axis`. */
   unsqueeze(axis: number): Tensor {
     return shp.unsqueeze(this, axis);
   }
+  /** Broadcasts to `shape` (-1 keeps a dimension). */
   expand(shape: readonly number[]): Tensor {
     return shp.expand(this, shape);
   }
+  /** A sub-range per axis, `[start, stop, step]` with Python semantics. */
   slice(...ranges: SliceRange[]): Tensor {
     return shp.slice(this, ranges);
   }
+  /** `torch.gather` along `axis` with an int32 `index`. */
   gather(axis: number, index: idx.IndexLike): Tensor {
     return idx.gather(this, axis, index);
   }
+  /** `torch.index_select`: the slices at 1-D int32 `indices` along `axis`. */
   indexSelect(axis: number, indices: idx.IndexLike): Tensor {
     return idx.indexSelect(this, axis, indices);
   }
+  /** `torch.scatter_add` out of place: this tensor with `source` added at `index` along `axis`. */
+  scatterAdd(axis: number, index: idx.IndexLike, source: Tensor): Tensor {
+    return idx.scatterAdd(this, axis, index, source);
+  }
+  /** This tensor with `value` where `mask` is nonzero. */
   maskedFill(mask: idx.IndexLike, value: number): Tensor {
     return idx.maskedFill(this, mask, value);
   }
@@ -280,5 +341,5 @@ export function seedGradient(
       `${op}: gradOutput has shape ${formatShape(seed.shape)} but the output has shape ${formatShape(output.shape)}`,
     );
   }
-  return seed;
+  return seed.dtype === output.dtype ? seed : seed.to(output.dtype);
 }

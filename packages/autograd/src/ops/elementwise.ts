@@ -79,7 +79,8 @@ export function neg(a: Tensor): Tensor {
 export function pow(a: Operand, b: Operand): Tensor {
   // d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·log a
   return binaryOp('pow', a, b, nd.pow, (g, out) => {
-    const gradBase = typeof a === 'number' ? null : mul(g, mul(b, pow(a, sub(b, 1))));
+    const gradBase =
+      typeof a === 'number' ? null : mul(g, mul(b, pow(a, typeof b === 'number' ? b - 1 : sub(b, 1))));
     if (typeof b === 'number') return [gradBase, null];
     // log a, with a = 0 replaced by 1 (a differentiable where, so second derivatives hold).
     const safeLog = typeof a === 'number' ? Math.log(a === 0 ? 1 : a) : log(where(nd.equal(a.data, 0), 1, a));

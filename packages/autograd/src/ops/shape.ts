@@ -9,6 +9,11 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   return record('reshape', a.data.reshape([...shape]), [a], (g) => [g.reshape(a.shape)]);
 }
 
+/** The elements as a 1-D tensor (composed: reshape to [size]). */
+export function flatten(a: Tensor): Tensor {
+  return reshape(a, [a.size]);
+}
+
 /** Axes reordered: axis i of the result is axis `axes[i]` of `a`. */
 export function permute(a: Tensor, axes: readonly number[]): Tensor {
   const order = axes.map((axis) => nd.normalizeAxis('permute', axis, a.ndim));
