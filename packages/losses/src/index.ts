@@ -14,3 +14,7 @@ export type {
   Reduction,
   ReductionOptions,
 } from './args.js';
+
+// Part 2: crowds, multi-task, contrastive, mixed reconstruction, metrics.
+export { type CrowdLabelsLike, majorityVote } from './crowd.js';
+export { type DawidSkeneOptions, type DawidSkeneResult, dawidSkene } from './dawid-skene.js';
