@@ -206,6 +206,55 @@ export function toClassVector(
   return result;
 }
 
+/**
+ * A float target with the shape of `like` (values in [0, 1], finite) as a Tensor of its dtype.
+ * A Tensor of that dtype is kept as is, so gradients flow to soft targets.
+ */
+export function toFloatTarget(
+  fn: string,
+  name: string,
+  target: ArrayLike,
+  like: Tensor,
+  likeName: string,
+): Tensor {
+  const result = toFloatTensor(fn, name, target, like.dtype);
+  if (!sameShape(result.shape, like.shape)) {
+    throw new ShapeError(
+      `${fn}: ${name} has shape ${formatShape(result.shape)}, expected the shape of ${likeName} ${formatShape(like.shape)}`,
+    );
+  }
+  checkUnitInterval(fn, name, result);
+  return result;
+}
+
+/**
+ * A float option that broadcasts to `like`'s shape (`weight`, `posWeight`, `mask`), as a Tensor of
+ * its dtype. With `perClass`, a 1-D option must have one element per class (the last axis).
+ */
+export function broadcastOption(
+  fn: string,
+  name: string,
+  value: ArrayLike,
+  like: Tensor,
+  perClass = false,
+): Tensor {
+  const result = toFloatTensor(fn, name, value, like.dtype);
+  const shape = like.shape;
+  if (perClass && result.ndim === 1 && shape.length > 0 && result.size !== shape[shape.length - 1]) {
+    throw new ShapeError(
+      `${fn}: ${name} has ${result.size} elements, expected one per class (${shape[shape.length - 1]})`,
+    );
+  }
+  const lead = shape.length - result.ndim;
+  const broadcasts = lead >= 0 && result.shape.every((d, i) => d === 1 || d === shape[lead + i]);
+  if (!broadcasts) {
+    throw new ShapeError(
+      `${fn}: ${name} has shape ${formatShape(result.shape)}, which does not broadcast to ${formatShape(shape)}`,
+    );
+  }
+  return result;
+}
+
 /** Throws unless every element of a class-vector option is ≥ 0 (class weights, priors). */
 export function checkNonNegative(fn: string, name: string, value: Tensor): void {
   const values = value.data.values();

@@ -14,7 +14,22 @@ export type {
   Reduction,
   ReductionOptions,
 } from './args.js';
-
+export {
+  type BinaryCrossEntropyOptions,
+  type BinaryCrossEntropyWithLogitsOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  type MaskedBinaryCrossEntropyOptions,
+  maskedBinaryCrossEntropyWithLogits,
+  probabilityEpsilon,
+} from './binary.js';
+export {
+  type CrossEntropyOptions,
+  type CrossEntropyTarget,
+  crossEntropy,
+  type NllLossOptions,
+  nllLoss,
+} from './cross-entropy.js';
 // Part 2: crowds, multi-task, contrastive, mixed reconstruction, metrics.
 export { type CrowdLabelsLike, majorityVote } from './crowd.js';
 export { type DawidSkeneOptions, type DawidSkeneResult, dawidSkene } from './dawid-skene.js';

@@ -1,0 +1,148 @@
+/**
+ * The fused forward and backward of softmax cross-entropy with integer targets — the hot path
+ * of every classifier. One pass per row computes the row maximum, the exponentials and the
+ * loss; the backward writes (softmax − q)·g / denominator straight into one new array. The
+ * whole loss is ONE autograd node. Its backward checks the grad mode: under `createGraph` it is
+ * composed of differentiable ops (softmax of the logits), so second derivatives are exact.
+ * A test holds it equal, in value and gradient, to `crossEntropyComposed`.
+ */
+import { type GradNode, isGradEnabled, softmax, Tensor } from '@xent/autograd';
+import { type FloatArray, NDArray, type TypedArray } from '@xent/tensor';
+import { checkFinite, type Reduction } from './args.js';
+
+/** The checked options of a fused call. */
+export interface FusedArgs {
+  numClasses: number;
+  /** Class weights (length C), or null for all ones. */
+  weight: TypedArray | null;
+  ignoreIndex: number;
+  epsilon: number;
+  reduction: Reduction;
+}
+
+/**
+ * Cross-entropy of `logits [..., C]` against contiguous int32 `labels [...]` (already range
+ * checked) with PyTorch's weight / ignoreIndex / label-smoothing / reduction rules.
+ */
+export function fusedCrossEntropy(logits: Tensor, labels: NDArray, args: FusedArgs): Tensor {
+  const { numClasses: C, weight, ignoreIndex, epsilon, reduction } = args;
+  const x = logits.data.values() as FloatArray;
+  const y = labels.data as Int32Array;
+  const rows = y.length;
+  const exps = logits.dtype === 'float64' ? new Float64Array(rows * C) : new Float32Array(rows * C);
+  const invSums = new Float64Array(rows);
+  const rowLoss = new Float64Array(rows);
+  let weightTotal = 0;
+  if (weight) for (let k = 0; k < C; k++) weightTotal += weight[k];
+  else weightTotal = C;
+  const smoothing = epsilon / C;
+  let denominator = 0;
+  for (let n = 0, offset = 0; n < rows; n++, offset += C) {
+    let max = Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < C; k++) {
+      const v = x[offset + k];
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    let sum = 0;
+    // Σ_k w_k (x_k − max), centred so huge logits do not cancel catastrophically.
+    let weightedCentred = 0;
+    for (let k = 0; k < C; k++) {
+      const centred = x[offset + k] - max;
+      const e = Math.exp(centred);
+      exps[offset + k] = e;
+      sum += e;
+      if (smoothing > 0) weightedCentred += (weight ? weight[k] : 1) * centred;
+    }
+    // sum ≥ 1 for finite rows; NaN, +Infinity (NaN after centring) and −Infinity are rejected.
+    if (!(sum >= 1 && sum < Number.POSITIVE_INFINITY) || min === Number.NEGATIVE_INFINITY) {
+      checkFinite('crossEntropy', 'logits', logits);
+    }
+    invSums[n] = 1 / sum;
+    const label = y[n];
+    if (label === ignoreIndex) continue;
+    const logSum = Math.log(sum); // logsumexp − max
+    const labelWeight = weight ? weight[label] : 1;
+    let loss = labelWeight * (logSum - (x[offset + label] - max));
+    if (smoothing > 0) loss = (1 - epsilon) * loss + smoothing * (logSum * weightTotal - weightedCentred);
+    rowLoss[n] = loss;
+    denominator += labelWeight;
+  }
+  const scale = reduction === 'mean' ? (denominator === 0 ? 0 : 1 / denominator) : 1;
+  const dtype = logits.dtype;
+  let value: NDArray;
+  if (reduction === 'none') {
+    value = NDArray.empty(labels.shape, dtype);
+    (value.data as FloatArray).set(rowLoss);
+  } else {
+    let total = 0;
+    for (let n = 0; n < rows; n++) total += rowLoss[n];
+    value = NDArray.empty([], dtype);
+    value.data[0] = total * scale;
+  }
+  if (!(isGradEnabled() && logits.requiresGrad)) return new Tensor(value);
+
+  const output = new Tensor(value, { requiresGrad: true });
+  const node: GradNode = {
+    name: 'crossEntropy',
+    inputs: [logits],
+    backward: (gradOutput) => {
+      if (isGradEnabled()) return [composedBackward(logits, labels, args, gradOutput, scale)];
+      const grad = dtype === 'float64' ? new Float64Array(rows * C) : new Float32Array(rows * C);
+      const g = gradOutput.data.values();
+      for (let n = 0, offset = 0; n < rows; n++, offset += C) {
+        const label = y[n];
+        if (label === ignoreIndex) continue;
+        const factor = (reduction === 'none' ? g[n] : g[0]) * scale;
+        const labelWeight = weight ? weight[label] : 1;
+        // d ℓ_n / d x_k = s_n p_k − q_k with q = (1 − ε) w_y onehot + (ε/C) w, s_n = Σ_k q_k.
+        const rowTotal = (1 - epsilon) * labelWeight + smoothing * weightTotal;
+        const a = factor * rowTotal * invSums[n];
+        for (let k = 0; k < C; k++) grad[offset + k] = exps[offset + k] * a;
+        if (smoothing > 0) {
+          const b = factor * smoothing;
+          for (let k = 0; k < C; k++) grad[offset + k] -= b * (weight ? weight[k] : 1);
+        }
+        grad[offset + label] -= factor * (1 - epsilon) * labelWeight;
+      }
+      return [new Tensor(NDArray.fromStorage(grad, logits.shape))];
+    },
+  };
+  output.gradFn = node;
+  return output;
+}
+
+/**
+ * The same gradient, (s ⊙ softmax(logits) − q) · g · scale, built from differentiable ops so
+ * that `createGraph` records it: its derivative in the logits goes through `softmax`, and in
+ * the incoming gradient through the products.
+ */
+function composedBackward(
+  logits: Tensor,
+  labels: NDArray,
+  args: FusedArgs,
+  gradOutput: Tensor,
+  scale: number,
+): Tensor {
+  const { numClasses: C, weight, ignoreIndex, epsilon, reduction } = args;
+  const y = labels.data as Int32Array;
+  const rows = y.length;
+  const smoothing = epsilon / C;
+  let weightTotal = 0;
+  for (let k = 0; k < C; k++) weightTotal += weight ? weight[k] : 1;
+  const target = NDArray.empty(logits.shape, logits.dtype);
+  const rowTotals = NDArray.empty([...labels.shape, 1], logits.dtype);
+  const q = target.data;
+  for (let n = 0, offset = 0; n < rows; n++, offset += C) {
+    const label = y[n];
+    if (label === ignoreIndex) continue;
+    const labelWeight = weight ? weight[label] : 1;
+    for (let k = 0; k < C; k++) q[offset + k] = smoothing * (weight ? weight[k] : 1);
+    q[offset + label] += (1 - epsilon) * labelWeight;
+    rowTotals.data[n] = (1 - epsilon) * labelWeight + smoothing * weightTotal;
+  }
+  const perRow = softmax(logits).mul(new Tensor(rowTotals)).sub(new Tensor(target));
+  const factor = reduction === 'none' ? gradOutput.reshape([...labels.shape, 1]) : gradOutput;
+  return perRow.mul(factor.mul(scale));
+}
