@@ -127,14 +127,18 @@ export function runBackward(
 
 /**
  * The tensors in `order` (reverse topological) whose node must run to reach a target: those
- * with an input that is a target or itself leads to one.
+ * with an input that is a target or itself leads to one (and freed nodes, which cannot tell).
  */
 function leadsToTargets(order: readonly Tensor[], targets: ReadonlySet<Tensor>): Set<Tensor> {
   const reaches = new Set<Tensor>();
   for (let i = order.length - 1; i >= 0; i--) {
     const tensor = order[i];
-    const inputs = tensor.gradFn?.inputs ?? [];
-    if (inputs.some((input) => targets.has(input) || reaches.has(input))) reaches.add(tensor);
+    const node = tensor.gradFn;
+    if (node === null) continue;
+    // A freed node has forgotten its inputs; keep it so the run reports the freed graph.
+    if (node.backward === null || node.inputs.some((input) => targets.has(input) || reaches.has(input))) {
+      reaches.add(tensor);
+    }
   }
   return reaches;
 }
