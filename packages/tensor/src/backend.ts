@@ -57,6 +57,12 @@ export interface Backend {
   /** `out[outer] = op(a[outer, :])` for a contiguous `a` of `outer × inner` elements. */
   reduce(op: ReduceOp, a: NDArray, outer: number, inner: number, out: NDArray): void;
   /**
+   * `out[o, j] = op(a[o, :, j])` for a contiguous `a` of `outer × reduced × inner` elements:
+   * reduces leading or middle axes in place (the bias gradient `sum(g, { axis: 0 })`) without
+   * moving them last. Optional: without it those axes are moved last and copied.
+   */
+  reduceMiddle?(op: ReduceOp, a: NDArray, outer: number, reduced: number, inner: number, out: NDArray): void;
+  /**
    * Batched `out[i] = a[i] @ b[i]` for `a: [batch, m, k]`, `b: [batch, k, n]` (any strides,
    * so transposed operands need no copy), `out: [batch, m, n]` contiguous.
    */

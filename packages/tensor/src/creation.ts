@@ -1,6 +1,6 @@
 /** Creating arrays: from JS data, filled, ranges, identity, and seeded random. */
 import { allocate, checkDType, DEFAULT_DTYPE, type DType, dtypeOf, type TypedArray } from './dtype.js';
-import { formatShape, ShapeError, ValueError } from './errors.js';
+import { DTypeError, formatShape, ShapeError, ValueError } from './errors.js';
 import { NDArray, type NestedArray } from './ndarray.js';
 import { type Generator, getDefaultGenerator } from './random.js';
 import { checkShape, sizeOf } from './shape.js';
@@ -49,32 +49,53 @@ export function array(
   }
   const out = NDArray.empty(options.shape ?? shape, checkDType('array', options.dtype ?? DEFAULT_DTYPE));
   let position = 0;
-  const fill = (value: NestedArray, depth: number): void => {
-    if (typeof value === 'number') {
+  // Walks the data checking each level against the shape read from its first elements;
+  // `path` is the index being visited (mutated in place, printed only in errors).
+  const path: number[] = [];
+  const fill = (value: unknown): void => {
+    const depth = path.length;
+    if (depth === shape.length) {
+      if (typeof value !== 'number') {
+        throw new ShapeError(
+          `array: ragged nested data: expected a number at index ${formatShape(path)}, got ${describe(value)}`,
+        );
+      }
       out.data[position++] = value;
       return;
     }
-    if (value.length !== shape[depth]) {
+    if (!Array.isArray(value) || value.length !== shape[depth]) {
       throw new ShapeError(
-        `array: ragged nested data: expected ${shape[depth]} elements at depth ${depth}, got ${value.length}`,
+        `array: ragged nested data: expected an array of ${shape[depth]} elements at index ${formatShape(path)}, got ${describe(value)}`,
       );
     }
-    for (const item of value) fill(item, depth + 1);
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      fill(value[i]);
+      path.pop();
+    }
   };
-  fill(data, 0);
+  fill(data);
   return out;
 }
 
+/** How an error message names an unexpected nested value. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length} elements`;
+  if (typeof value === 'number') return `the number ${value}`;
+  return typeof value === 'string' ? `the string '${value}'` : String(value);
+}
+
+/** The shape read along the first element of every level. */
 function inferNestedShape(data: NestedArray): number[] {
   const shape: number[] = [];
-  let level: NestedArray = data;
+  let level: unknown = data;
   while (Array.isArray(level)) {
     shape.push(level.length);
-    if (level.length === 0) break;
+    if (level.length === 0) return shape;
     level = level[0];
   }
-  if (!Array.isArray(level) && typeof level !== 'number') {
-    throw new ValueError(`array: expected numbers or nested arrays of numbers, got ${typeof level}`);
+  if (typeof level !== 'number') {
+    throw new ValueError(`array: expected numbers or nested arrays of numbers, got ${describe(level)}`);
   }
   return shape;
 }
@@ -117,6 +138,9 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
   }
   if (step === 0 || !Number.isFinite(step))
     throw new ValueError(`arange: step must be finite and non-zero, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new ValueError(`arange: start and stop must be finite, got start=${start}, stop=${stop}`);
+  }
   const length = Math.max(0, Math.ceil((stop - start) / step));
   const integral = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
   const out = NDArray.empty([length], options.dtype ?? (integral ? 'int32' : DEFAULT_DTYPE));
@@ -136,15 +160,24 @@ export function linspace(start: number, stop: number, num: number, options: Crea
 
 /** The `n × m` identity (ones on the diagonal; `m` defaults to `n`). */
 export function eye(n: number, m = n, options: CreationOptions = {}): NDArray {
-  const out = zeros([n, m], options);
+  const out = zeros(checkShape('eye', [n, m]), options);
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return out;
+}
+
+/** The dtype of a float-valued random array: float32 by default, int32 refused. */
+function checkFloatDType(op: string, dtype: DType | undefined): DType {
+  const checked = checkDType(op, dtype ?? DEFAULT_DTYPE);
+  if (checked === 'int32') {
+    throw new DTypeError(`${op}: dtype int32 is not supported; expected float32 or float64 (use randint)`);
+  }
+  return checked;
 }
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): NDArray {
   const generator = options.generator ?? getDefaultGenerator();
-  const out = NDArray.empty(checkShape('rand', shape), checkDType('rand', options.dtype ?? DEFAULT_DTYPE));
+  const out = NDArray.empty(checkShape('rand', shape), checkFloatDType('rand', options.dtype));
   for (let i = 0; i < out.data.length; i++) out.data[i] = generator.next();
   return out;
 }
@@ -152,7 +185,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): NDA
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): NDArray {
   const generator = options.generator ?? getDefaultGenerator();
-  const out = NDArray.empty(checkShape('randn', shape), checkDType('randn', options.dtype ?? DEFAULT_DTYPE));
+  const out = NDArray.empty(checkShape('randn', shape), checkFloatDType('randn', options.dtype));
   for (let i = 0; i < out.data.length; i++) out.data[i] = generator.normal();
   return out;
 }

@@ -8,8 +8,8 @@
 import ops from 'ndarray-ops';
 import { type BinaryOp, getBackend, type UnaryOp } from './backend.js';
 import { type DType, floatResult, promoteTypes, promoteWithScalar } from './dtype.js';
-import { DTypeError, formatShape, ShapeError } from './errors.js';
-import { NDArray } from './ndarray.js';
+import { DTypeError, formatShape, ValueError } from './errors.js';
+import { broadcastView, NDArray } from './ndarray.js';
 import { broadcastShapes } from './shape.js';
 
 /** An array, or a plain number that broadcasts like a 0-d array. */
@@ -126,7 +126,7 @@ export const isFiniteMask = (a: NDArray): NDArray => unary('isFinite', a, 0, 0, 
 
 /** Limits every element to [min, max]; either bound may be omitted. */
 export function clamp(a: NDArray, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY): NDArray {
-  if (min > max) throw new ShapeError(`clamp: min ${min} is greater than max ${max}`);
+  if (min > max) throw new ValueError(`clamp: min ${min} is greater than max ${max}; expected min <= max`);
   const dtype =
     a.dtype === 'int32' &&
     ((!Number.isInteger(min) && Number.isFinite(min)) || (!Number.isInteger(max) && Number.isFinite(max)))
@@ -158,17 +158,29 @@ export function checkIntegerArray(op: string, name: string, a: NDArray): void {
 }
 
 /**
- * Copies `source` (broadcast to `target`'s shape) into the view `target`, in place. The only
- * mutating op: used to fill slices of freshly allocated arrays and by optimizers.
+ * Copies `source` (broadcast to `target`'s shape, converted to `target`'s dtype; float to
+ * int32 truncates) into the view `target`, in place. The only mutating op: used to fill
+ * slices of freshly allocated arrays and by optimizers. A source sharing storage with the
+ * target is copied first, so `assign(x, x.transpose())` is safe.
  */
 export function assign(target: NDArray, source: ArrayOrScalar): void {
-  if (target.size === 0) return;
+  const strides = target.strides;
+  const broadcastAxis = target.shape.findIndex((d, i) => d > 1 && strides[i] === 0);
+  if (broadcastAxis >= 0) {
+    throw new ValueError(
+      `assign: target of shape ${formatShape(target.shape)} is a broadcast view (stride 0 on axis ${broadcastAxis}); expected a view where each element has its own storage`,
+    );
+  }
   if (typeof source === 'number') {
+    if (target.size === 0) return;
     if (target.isContiguous) target.data.fill(source, target.offset, target.offset + target.size);
     else ops.assigns(target.view, source);
     return;
   }
-  const view = source.broadcastTo(target.shape);
+  const view = broadcastView('assign', source.data === target.data ? source.clone() : source, target.shape);
+  if (target.size === 0) return;
   if (target.ndim === 0) target.data[target.offset] = view.data[view.offset];
-  else ops.assign(target.view, view.view);
+  else if (target.isContiguous && view.isContiguous) {
+    target.data.set(view.data.subarray(view.offset, view.offset + view.size), target.offset);
+  } else ops.assign(target.view, view.view);
 }

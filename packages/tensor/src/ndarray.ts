@@ -229,6 +229,11 @@ export class NDArray {
       const step = range[2] ?? 1;
       if (!Number.isInteger(step) || step === 0)
         throw new IndexError(`slice: step on axis ${axis} must be a non-zero integer, got ${step}`);
+      for (const bound of [range[0], range[1]]) {
+        if (bound !== undefined && bound !== null && !Number.isInteger(bound)) {
+          throw new IndexError(`slice: bounds on axis ${axis} must be integers or null, got ${bound}`);
+        }
+      }
       const clampIndex = (
         value: number | null | undefined,
         fallback: number,
@@ -270,17 +275,23 @@ export class NDArray {
 
   /** A read-only-in-spirit view repeating size-1 axes (stride 0) to `shape`, NumPy rules. */
   broadcastTo(shape: readonly number[]): NDArray {
-    const target = checkShape('broadcastTo', shape);
-    if (shapesEqual(target, this.view.shape)) return this;
-    const strides = broadcastStrides('broadcastTo', this.view.shape, this.view.stride, target);
-    return new NDArray(ndarray(this.data, target, strides, this.offset));
+    return broadcastView('broadcastTo', this, shape);
   }
 
   /** PyTorch's `expand`: {@link broadcastTo} where -1 keeps the existing dimension. */
   expand(...shape: number[] | [readonly number[]]): NDArray {
     const dims = flattenArgs(shape);
     const lead = dims.length - this.ndim;
-    return this.broadcastTo(dims.map((d, i) => (d === -1 && i >= lead ? this.view.shape[i - lead] : d)));
+    if (lead < 0 || dims.some((d, i) => d === -1 && i < lead)) {
+      throw new ShapeError(
+        `expand: cannot expand ${formatShape(this.view.shape)} to ${formatShape(dims)}; -1 only keeps an existing dimension`,
+      );
+    }
+    return broadcastView(
+      'expand',
+      this,
+      dims.map((d, i) => (d === -1 ? this.view.shape[i - lead] : d)),
+    );
   }
 
   /** A view without size-1 axes (all of them, or only `axis`, which must have size 1). */
@@ -336,6 +347,14 @@ export class NDArray {
     }
     return position;
   }
+}
+
+/** `a` viewed as `shape` by NumPy broadcasting (stride 0); errors name `op`. */
+export function broadcastView(op: string, a: NDArray, shape: readonly number[]): NDArray {
+  const target = checkShape(op, shape);
+  if (shapesEqual(target, a.view.shape)) return a;
+  const strides = broadcastStrides(op, a.view.shape, a.view.stride, target);
+  return new NDArray(ndarray(a.data, target, strides, a.offset));
 }
 
 /** Accepts both `f(2, 3)` and `f([2, 3])`. */

@@ -1,12 +1,12 @@
 /**
- * Reductions over one, several or all axes, with `keepDims`. The reduced axes are moved
- * last (a view) so the backend always reduces the inner run of a contiguous block; when
- * the reduced axes already are the last ones of a contiguous array no copy is made.
+ * Reductions over one, several or all axes, with `keepDims`. On contiguous data whose
+ * reduced axes form one run (the last axes, the leading ones, or a middle block) the backend
+ * reduces the data where it lies; otherwise the reduced axes are moved last and copied.
  */
 import { getBackend, type ReduceOp } from './backend.js';
 import { type DType, floatResult } from './dtype.js';
 import { div, mul, sub } from './elementwise.js';
-import { formatShape, ValueError } from './errors.js';
+import { formatShape, IndexError, ValueError } from './errors.js';
 import { NDArray } from './ndarray.js';
 import { normalizeAxes, reducedShape, sizeOf } from './shape.js';
 
@@ -22,21 +22,52 @@ function reduce(op: ReduceOp, name: string, a: NDArray, options: ReduceOptions, 
   const axes = normalizeAxes(name, options.axis, a.ndim);
   const shape = a.shape;
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const inner = sizeOf(axes.map((i) => shape[i]));
+  const reduced = sizeOf(axes.map((i) => shape[i]));
   const outer = sizeOf(kept.map((i) => shape[i]));
   const out = NDArray.empty(reducedShape(shape, axes, options.keepDims ?? false), dtype);
   if (outer === 0) return out;
-  if (inner === 0) {
+  if (reduced === 0) {
     if (op === 'sum') return out;
     if (op === 'logsumexp') {
       out.data.fill(Number.NEGATIVE_INFINITY);
       return out;
     }
-    throw new ValueError(`${name}: cannot reduce an empty axis of shape ${formatShape(shape)}`);
+    throw new ValueError(
+      `${name}: cannot reduce axis ${formatShape(axes)} of shape ${formatShape(shape)}: it has no elements (expected at least one)`,
+    );
   }
-  const block = a.permute([...kept, ...axes]).contiguous();
-  getBackend().reduce(op, block, outer, inner, out);
+  const backend = getBackend();
+  const layout = a.isContiguous ? middleLayout(shape, axes) : null;
+  if (layout && layout.inner === 1) backend.reduce(op, a, outer, reduced, out);
+  else if (layout && backend.reduceMiddle) {
+    backend.reduceMiddle(op, a, layout.outer, reduced, layout.inner, out);
+  } else backend.reduce(op, a.permute([...kept, ...axes]).contiguous(), outer, reduced, out);
   return out;
+}
+
+/**
+ * When the reduced axes form one run in a row-major array (ignoring size-1 axes), the data
+ * is `[outer, reduced, inner]` as it lies: returns `outer` and `inner`. Null otherwise (as
+ * for axes 0 and 2 of a 3-D array), when the axes must be moved last and copied.
+ */
+function middleLayout(
+  shape: readonly number[],
+  axes: readonly number[],
+): { outer: number; inner: number } | null {
+  let outer = 1;
+  let inner = 1;
+  let phase: 'before' | 'reducing' | 'after' = 'before';
+  for (let axis = 0; axis < shape.length; axis++) {
+    if (shape[axis] === 1) continue;
+    const isReduced = axes.includes(axis);
+    if (phase === 'before' && !isReduced) outer *= shape[axis];
+    else if (phase !== 'after' && isReduced) phase = 'reducing';
+    else if (!isReduced) {
+      phase = 'after';
+      inner *= shape[axis];
+    } else return null;
+  }
+  return { outer, inner };
 }
 
 /** Sum over `axis` (all axes by default); int32 stays int32. */
@@ -64,14 +95,26 @@ export function min(a: NDArray, options: ReduceOptions = {}): NDArray {
 
 /** Index (int32) of the first largest element along one axis, or of the flattened array. */
 export function argmax(a: NDArray, options: { axis?: number; keepDims?: boolean } = {}): NDArray {
-  if (options.axis === undefined) return reduce('argmax', 'argmax', a.flatten(), {}, 'int32');
-  return reduce('argmax', 'argmax', a, options, 'int32');
+  return argReduce('argmax', a, options);
 }
 
 /** Index (int32) of the first smallest element along one axis, or of the flattened array. */
 export function argmin(a: NDArray, options: { axis?: number; keepDims?: boolean } = {}): NDArray {
-  if (options.axis === undefined) return reduce('argmin', 'argmin', a.flatten(), {}, 'int32');
-  return reduce('argmin', 'argmin', a, options, 'int32');
+  return argReduce('argmin', a, options);
+}
+
+/** argmax / argmin: along one axis, or over the flattened array (all-ones shape with keepDims). */
+function argReduce(
+  op: 'argmax' | 'argmin',
+  a: NDArray,
+  options: { axis?: number; keepDims?: boolean },
+): NDArray {
+  if (Array.isArray(options.axis)) {
+    throw new IndexError(`${op}: axis must be a single number, got ${formatShape(options.axis)}`);
+  }
+  if (options.axis !== undefined) return reduce(op, op, a, options, 'int32');
+  const flat = reduce(op, op, a.flatten(), {}, 'int32');
+  return options.keepDims ? flat.reshape(a.shape.map(() => 1)) : flat;
 }
 
 /** log Σ exp(a) over `axis`, computed as m + log Σ exp(a − m) so it never overflows. */
@@ -84,7 +127,7 @@ export function logsumexp(a: NDArray, options: ReduceOptions = {}): NDArray {
  * unbiased estimator), as in `torch.var`.
  */
 export function variance(a: NDArray, options: ReduceOptions & { correction?: number } = {}): NDArray {
-  const axes = normalizeAxes('var', options.axis, a.ndim);
+  const axes = normalizeAxes('variance', options.axis, a.ndim);
   const count = sizeOf(axes.map((i) => a.shape[i]));
   const deviation = sub(a, mean(a, { axis: axes, keepDims: true }));
   const squares = sum(mul(deviation, deviation), { axis: axes, keepDims: options.keepDims });

@@ -22,8 +22,12 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** True when `strides` walk `shape` in row-major order without gaps (size-1 axes are free). */
+/**
+ * True when `strides` walk `shape` in row-major order without gaps (size-1 axes are free,
+ * and an empty array is trivially contiguous).
+ */
 export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  if (shape.includes(0)) return true;
   let expected = 1;
   for (let axis = shape.length - 1; axis >= 0; axis--) {
     if (shape[axis] === 1) continue;
@@ -127,19 +131,16 @@ export function reducedShape(shape: readonly number[], axes: readonly number[], 
 
 /** Resolves one `-1` in a reshape target against the element count. */
 export function inferShape(op: string, shape: readonly number[], size: number): number[] {
+  const target = formatShape(shape);
+  if (shape.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new ShapeError(`${op}: target shape ${target} must hold non-negative integers (or one -1)`);
+  }
   const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new ShapeError(`${op}: only one dimension can be -1, got ${formatShape(shape)}`);
+  if (unknown > 1) throw new ShapeError(`${op}: only one dimension can be -1, got ${target}`);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
-  const out = shape.map((d) => {
-    if (d === -1) return known === 0 ? 0 : size / known;
-    return d;
-  });
-  checkShape(
-    op,
-    out.map((d) => (Number.isInteger(d) ? d : -1)),
-  );
-  if (sizeOf(out) !== size) {
-    throw new ShapeError(`${op}: cannot reshape an array of ${size} elements into ${formatShape(shape)}`);
+  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : size / known) : d));
+  if (!out.every(Number.isInteger) || sizeOf(out) !== size) {
+    throw new ShapeError(`${op}: cannot reshape an array of ${size} elements into ${target}`);
   }
   return out;
 }

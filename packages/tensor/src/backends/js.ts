@@ -1,12 +1,13 @@
 /**
  * The default backend: plain TypeScript over typed arrays. Contiguous inputs take tight
- * loops; strided and broadcast views take the generated odometer loops; matmul is the
- * packed, register-tiled {@link gemm}.
+ * loops; strided and broadcast views take the generated odometer loops; reductions run on
+ * contiguous blocks without copying; matmul is the packed, register-tiled {@link gemm}.
  */
-import type { Backend, BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
+import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { FloatArray } from '../dtype.js';
 import { type BinaryKernel, compileBinary, compileUnary, type UnaryKernel } from '../kernels/elementwise.js';
 import { gemm } from '../kernels/gemm.js';
+import { reduceMiddle, reduceRows } from '../kernels/reduce.js';
 import { softmaxRows } from '../kernels/softmax.js';
 import { erf } from '../math.js';
 import type { NDArray } from '../ndarray.js';
@@ -73,69 +74,6 @@ function binaryKernel(op: BinaryOp): BinaryKernel {
   return kernel;
 }
 
-function reduceRows(op: ReduceOp, a: NDArray, outer: number, inner: number, out: NDArray): void {
-  const x = a.data;
-  const base = a.offset;
-  const y = out.data;
-  for (let row = 0; row < outer; row++) {
-    const start = base + row * inner;
-    const end = start + inner;
-    switch (op) {
-      case 'sum': {
-        let sum = 0;
-        for (let i = start; i < end; i++) sum += x[i];
-        y[row] = sum;
-        break;
-      }
-      case 'max':
-      case 'min': {
-        const sign = op === 'max' ? 1 : -1;
-        let best = Number.NEGATIVE_INFINITY;
-        for (let i = start; i < end; i++) {
-          const v = sign * x[i];
-          if (v > best || Number.isNaN(v)) {
-            best = v;
-            if (Number.isNaN(v)) break;
-          }
-        }
-        y[row] = sign * best;
-        break;
-      }
-      case 'argmax':
-      case 'argmin': {
-        const sign = op === 'argmax' ? 1 : -1;
-        let best = Number.NEGATIVE_INFINITY;
-        let bestIndex = 0;
-        for (let i = start; i < end; i++) {
-          const v = sign * x[i];
-          if (v > best || Number.isNaN(v)) {
-            best = v;
-            bestIndex = i - start;
-            if (Number.isNaN(v)) break;
-          }
-        }
-        y[row] = bestIndex;
-        break;
-      }
-      case 'logsumexp': {
-        // log Σ exp(x) = m + log Σ exp(x − m) with m the max: no overflow at any finite x.
-        let max = Number.NEGATIVE_INFINITY;
-        for (let i = start; i < end; i++) if (x[i] > max) max = x[i];
-        if (max === Number.NEGATIVE_INFINITY || !Number.isFinite(max)) {
-          let sum = 0;
-          for (let i = start; i < end; i++) sum += x[i];
-          y[row] = inner === 0 ? Number.NEGATIVE_INFINITY : Number.isNaN(sum) ? Number.NaN : max;
-          break;
-        }
-        let sum = 0;
-        for (let i = start; i < end; i++) sum += Math.exp(x[i] - max);
-        y[row] = max + Math.log(sum);
-        break;
-      }
-    }
-  }
-}
-
 /** The plain TypeScript backend, always available. */
 export const jsBackend: Backend = {
   name: 'js',
@@ -155,7 +93,12 @@ export const jsBackend: Backend = {
     else if (aScalar && b.isContiguous) kernel.scalarFirst(out.data, b.data, b.offset, a.data[a.offset], n);
     else kernel.strided(out.data, a.data, a.offset, a.strides, b.data, b.offset, b.strides, out.shape);
   },
-  reduce: reduceRows,
+  reduce(op, a, outer, inner, out) {
+    reduceRows(op, a.data, a.offset, outer, inner, out.data);
+  },
+  reduceMiddle(op, a, outer, reduced, inner, out) {
+    reduceMiddle(op, a.data, a.offset, outer, reduced, inner, out.data);
+  },
   matmul(a, b, out) {
     const [batch, m, k] = a.shape;
     const n = b.shape[2];
