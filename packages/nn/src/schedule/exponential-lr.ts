@@ -1,0 +1,22 @@
+import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+/** Options of {@link ExponentialLR}. */
+export interface ExponentialLROptions {
+  /** Multiplicative decay per epoch. */
+  gamma: number;
+}
+
+/** lr = base · γ^epoch (PyTorch's `ExponentialLR`). */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
+    super(optimizer);
+    this.gamma = options.gamma;
+    this.start();
+  }
+
+  protected override lrAt(epoch: number, baseLr: number): number {
+    return baseLr * this.gamma ** epoch;
+  }
+}
