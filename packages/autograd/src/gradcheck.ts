@@ -60,12 +60,23 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): true {
+  return compareWithFiniteDifferences('gradcheck', fn, inputs, options, (i) => `input ${i}`);
+}
+
+/** gradcheck's body; `op` and `describeInput` name what failed in the error. */
+function compareWithFiniteDifferences(
+  op: string,
+  fn: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions,
+  describeInput: (index: number) => string,
+): true {
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
-  checkInputs('gradcheck', inputs);
+  checkInputs(op, inputs);
   const checked = inputs.map((t, i) => ({ t, i })).filter(({ t }) => t.requiresGrad);
-  if (checked.length === 0) throw new XentError('gradcheck: no input requires grad');
+  if (checked.length === 0) throw new XentError(`${op}: no input requires grad`);
 
   const outputs = outputsOf(fn(...inputs));
   const generator = new Generator(options.seed ?? 0);
@@ -99,7 +110,7 @@ export function gradcheck(
       const value = analyticValues[flat];
       if (!(Math.abs(value - numeric) <= atol + rtol * Math.abs(numeric))) {
         throw new GradcheckError(
-          `gradcheck: input ${i} (shape ${formatShape(shape)}) element [${index.join(', ')}]: analytic ${value} vs numeric ${numeric} (atol ${atol}, rtol ${rtol})`,
+          `${op}: ${describeInput(i)} (shape ${formatShape(shape)}) element [${index.join(', ')}]: analytic ${value} vs numeric ${numeric} (atol ${atol}, rtol ${rtol})`,
         );
       }
     }
@@ -109,7 +120,8 @@ export function gradcheck(
 
 /**
  * Second-order check: the gradient of (x, v) ↦ ∇ₓ⟨v, f(x)⟩ (built with `createGraph`)
- * against finite differences, with respect to the inputs and to v itself.
+ * against finite differences, with respect to the inputs and to v itself. Throws a
+ * {@link GradcheckError} naming the input (or the vector v), the element, and both values.
  */
 export function gradgradcheck(
   fn: CheckedFunction,
@@ -137,5 +149,8 @@ export function gradgradcheck(
         { gradOutputs: used.map(({ v }) => v), createGraph: true, allowUnused: true },
       );
     });
-  return gradcheck(firstOrder, [...inputs, ...vectors], options);
+  // The checked function's extra inputs are the vectors v; name them as such on failure.
+  return compareWithFiniteDifferences('gradgradcheck', firstOrder, [...inputs, ...vectors], options, (i) =>
+    i < count ? `input ${i}` : `the vector v contracting output ${i - count}`,
+  );
 }
