@@ -24,6 +24,13 @@ export {
   probabilityEpsilon,
 } from './binary.js';
 export {
+  type InfoNCEOptions,
+  infoNCE,
+  NORMALIZE_EPS,
+  type NTXentOptions,
+  ntXent,
+} from './contrastive.js';
+export {
   type CrossEntropyOptions,
   type CrossEntropyTarget,
   crossEntropy,
@@ -33,3 +40,52 @@ export {
 // Part 2: crowds, multi-task, contrastive, mixed reconstruction, metrics.
 export { type CrowdLabelsLike, majorityVote } from './crowd.js';
 export { type DawidSkeneOptions, type DawidSkeneResult, dawidSkene } from './dawid-skene.js';
+export { type FocalLossOptions, focalLoss, type SigmoidFocalLossOptions, sigmoidFocalLoss } from './focal.js';
+export {
+  type HierarchicalCrossEntropyOptions,
+  hierarchicalCrossEntropy,
+  hierarchicalLogProbs,
+  LabelTree,
+} from './hierarchy.js';
+export {
+  type AdjustLogitsOptions,
+  adjustLogits,
+  type LogitAdjustedCrossEntropyOptions,
+  logitAdjustedCrossEntropy,
+} from './logit-adjustment.js';
+export {
+  type AccuracyOptions,
+  accuracy,
+  bitsPerCharacter,
+  brierScore,
+  type CalibrationResult,
+  expectedCalibrationError,
+  hammingLoss,
+  perplexity,
+  type ReliabilityBin,
+  type TemperatureScaleOptions,
+  type TemperatureScaleResult,
+  temperatureScale,
+} from './metrics.js';
+export {
+  type MixedReconstructionInputs,
+  type MixedReconstructionOptions,
+  type MixedReconstructionResult,
+  mixedReconstructionLoss,
+} from './mixed-reconstruction.js';
+export {
+  gradientCosine,
+  type PCGradOptions,
+  type PCGradResult,
+  pcgrad,
+  taskGradients,
+  UncertaintyWeighting,
+  type UncertaintyWeightingOptions,
+} from './multitask.js';
+export {
+  type ClassWeightsOptions,
+  classWeights,
+  ordinalSmoothing,
+  type TargetOptions,
+  uniformSmoothing,
+} from './targets.js';
