@@ -26,13 +26,16 @@ describe('gradcheck', () => {
 
   it('needs float64 inputs', () => {
     const single = tensor([1, 2], { requiresGrad: true });
-    expect(() => gradcheck((t) => t.exp(), [single])).toThrow(/input 0 is float32; finite differences need float64/);
+    expect(() => gradcheck((t) => t.exp(), [single])).toThrow(
+      /input 0 is float32; finite differences need float64/,
+    );
   });
 
   it('respects atol / rtol', () => {
     // A gradient off by 1e-4 relative passes at rtol 1e-3 and fails at rtol 1e-6, atol 0.
     const x = tensor([1.5], { dtype: 'float64', requiresGrad: true });
-    const slightlyWrong = (t: Tensor) => t.mul(t).add(t.detach().mul(t.detach()).mul(1e-4)).sub(t.mul(t.detach()).mul(1e-4));
+    const slightlyWrong = (t: Tensor) =>
+      t.mul(t).add(t.detach().mul(t.detach()).mul(1e-4)).sub(t.mul(t.detach()).mul(1e-4));
     expect(gradcheck(slightlyWrong, [x])).toBe(true);
     expect(() => gradcheck(slightlyWrong, [x], { rtol: 1e-6, atol: 0 })).toThrow(GradcheckError);
   });
@@ -51,7 +54,9 @@ describe('gradgradcheck', () => {
       return fixed.mul(fixed).add(fixed.mul(2).mul(t.sub(fixed)));
     };
     expect(gradcheck(detachedSquare, [x])).toBe(true);
-    expect(() => gradgradcheck(detachedSquare, [x])).toThrow(/gradgradcheck: input 0 \(shape \[2\]\) element \[0\]: analytic 0 vs numeric -?[\d.]+ );
+    expect(() => gradgradcheck(detachedSquare, [x])).toThrow(
+      /gradgradcheck: input 0 \(shape \[2\]\) element \[0\]: analytic 0 vs numeric -?[\d.]+ /,
+    );
   });
 });
 
