@@ -599,3 +599,48 @@ describe('the op table is complete', () => {
     expect(withoutMethod).toEqual([]);
   });
 });
+
+describe('methods and functions agree', () => {
+  const a = () => x([3, 4], { seed: 161, ...positive });
+  const b = () => x([4], { seed: 162 });
+  const index = ints([[0, 1, 2, 0]]);
+  const pairs: [string, (t: Tensor) => Tensor, (t: Tensor) => Tensor][] = [
+    ['add', (t) => t.add(b()), (t) => add(t, b())],
+    ['pow', (t) => t.pow(b()), (t) => pow(t, b())],
+    ['log', (t) => t.log(), log],
+    ['clamp', (t) => t.clamp(0.5, 1), (t) => clamp(t, 0.5, 1)],
+    ['leakyRelu', (t) => t.leakyRelu(0.3), (t) => leakyRelu(t, 0.3)],
+    ['logsumexp', (t) => t.logsumexp(0, true), (t) => logsumexp(t, 0, true)],
+    ['var', (t) => t.var(1, { correction: 0 }), (t) => variance(t, 1, { correction: 0 })],
+    ['variance', (t) => t.variance(0), (t) => variance(t, 0)],
+    ['norm', (t) => t.norm(0), (t) => norm(t, 0)],
+    ['normalize', (t) => t.normalize({ axis: 0 }), (t) => normalize(t, { axis: 0 })],
+    ['cosineSimilarity', (t) => t.cosineSimilarity(b()), (t) => cosineSimilarity(t, b())],
+    ['flatten', (t) => t.flatten(), flatten],
+    [
+      'slice',
+      (t) => t.slice([1, 3], [null, null, 2]),
+      (t) =>
+        slice(t, [
+          [1, 3],
+          [null, null, 2],
+        ]),
+    ],
+    ['gather', (t) => t.gather(0, index), (t) => gather(t, 0, index)],
+    [
+      'scatterAdd',
+      (t) => t.scatterAdd(0, index, b().reshape([1, 4])),
+      (t) => scatterAdd(t, 0, index, b().reshape([1, 4])),
+    ],
+    ['maskedFill', (t) => t.maskedFill(ints([1, 0, 0, 1]), 7), (t) => maskedFill(t, ints([1, 0, 0, 1]), 7)],
+  ];
+  for (const [name, method, fn] of pairs) {
+    it(name, () => {
+      const viaMethod = method(a());
+      const viaFunction = fn(a());
+      expect(viaMethod.shape).toEqual(viaFunction.shape);
+      expect(viaMethod.toArray()).toEqual(viaFunction.toArray());
+      expect(viaMethod.gradFn?.name).toBe(viaFunction.gradFn?.name);
+    });
+  }
+});
