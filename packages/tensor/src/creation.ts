@@ -102,19 +102,23 @@ function inferNestedShape(data: NestedArray): number[] {
 
 /** A new array of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): NDArray {
-  const out = NDArray.empty(checkShape('full', shape), checkDType('full', options.dtype ?? DEFAULT_DTYPE));
-  if (value !== 0) out.data.fill(value);
-  return out;
+  return filled('full', shape, value, options);
 }
 
 /** A new array of zeros. */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): NDArray {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A new array of ones. */
 export function ones(shape: readonly number[], options: CreationOptions = {}): NDArray {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: CreationOptions): NDArray {
+  const out = NDArray.empty(checkShape(op, shape), checkDType(op, options.dtype ?? DEFAULT_DTYPE));
+  if (value !== 0) out.data.fill(value);
+  return out;
 }
 
 /** A zero array with the shape (and, unless given, the dtype) of `like`. */

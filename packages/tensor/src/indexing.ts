@@ -45,21 +45,30 @@ export function scatterAdd(target: NDArray, axis: number, index: NDArray, source
 /** `torch.index_select`: the slices of `a` at the 1-D int32 `indices` along `axis`. */
 export function indexSelect(a: NDArray, axis: number, indices: NDArray): NDArray {
   checkIntegerArray('indexSelect', 'indices', indices);
-  if (indices.ndim !== 1)
-    throw new ShapeError(`indexSelect: indices must be 1-D, got ${formatShape(indices.shape)}`);
+  if (indices.ndim !== 1) {
+    throw new ShapeError(`indexSelect: indices must be 1-D, got shape ${formatShape(indices.shape)}`);
+  }
   const ax = normalizeAxis('indexSelect', axis, a.ndim);
   const dim = a.shape[ax];
-  const list = Array.from(indices.values());
+  const list = indices.values();
   for (const i of list) {
     if (i < -dim || i >= dim)
       throw new IndexError(`indexSelect: index ${i} is out of range for axis ${ax} of size ${dim}`);
   }
-  return concat(
-    list.map((i) => a.select(ax, i).unsqueeze(ax)),
-    ax,
-    a.shape.map((d, i) => (i === ax ? 0 : d)),
-    a.dtype,
-  );
+  const shape = a.shape;
+  shape[ax] = list.length;
+  const out = NDArray.empty(shape, a.dtype);
+  // Each selected index copies `outer` runs of `inner` contiguous elements.
+  const source = a.values();
+  const outer = sizeOf(shape.slice(0, ax));
+  const inner = sizeOf(shape.slice(ax + 1));
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < list.length; j++) {
+      const row = o * dim + (list[j] < 0 ? list[j] + dim : list[j]);
+      out.data.set(source.subarray(row * inner, (row + 1) * inner), (o * list.length + j) * inner);
+    }
+  }
+  return out;
 }
 
 /**
@@ -77,6 +86,11 @@ export function concat(
     throw new ValueError('concat: expected at least one array, got none');
   }
   const first = arrays[0];
+  if (first.ndim === 0) {
+    throw new ShapeError(
+      'concat: cannot join 0-d arrays along an axis; expected arrays of at least 1 dimension (use stack)',
+    );
+  }
   const ax = normalizeAxis('concat', axis, first.ndim);
   let dtype = first.dtype;
   let total = 0;

@@ -25,7 +25,16 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       `matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: inner dimensions ${k} and ${k2} differ`,
     );
   }
-  const batchShape = broadcastShapes('matmul', left.shape.slice(0, -2), right.shape.slice(0, -2));
+  const leftBatch = left.shape.slice(0, -2);
+  const rightBatch = right.shape.slice(0, -2);
+  let batchShape: number[];
+  try {
+    batchShape = broadcastShapes('matmul', leftBatch, rightBatch);
+  } catch {
+    throw new ShapeError(
+      `matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: batch dimensions ${formatShape(leftBatch)} and ${formatShape(rightBatch)} cannot be broadcast together`,
+    );
+  }
   let dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === 'int32') dtype = 'float32';
   const lhs = (left.dtype === dtype ? left : left.astype(dtype)).broadcastTo([...batchShape, m, k]);

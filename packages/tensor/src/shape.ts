@@ -48,7 +48,9 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
 export function checkShape(op: string, shape: readonly number[]): number[] {
   for (const dim of shape) {
     if (!Number.isInteger(dim) || dim < 0) {
-      throw new ShapeError(`${op}: shape ${formatShape(shape)} must hold non-negative integers`);
+      throw new ShapeError(
+        `${op}: shape ${formatShape(shape)} has dimension ${dim}; expected non-negative integers`,
+      );
     }
   }
   return [...shape];
@@ -81,7 +83,9 @@ export function broadcastStrides(
   target: readonly number[],
 ): number[] {
   if (shape.length > target.length) {
-    throw new ShapeError(`${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}`);
+    throw new ShapeError(
+      `${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}: the target has fewer dimensions`,
+    );
   }
   const lead = target.length - shape.length;
   const out = new Array<number>(target.length).fill(0);
@@ -89,7 +93,10 @@ export function broadcastStrides(
     const dim = shape[i];
     if (dim === target[lead + i]) out[lead + i] = dim === 1 ? 0 : strides[i];
     else if (dim === 1) out[lead + i] = 0;
-    else throw new ShapeError(`${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}`);
+    else
+      throw new ShapeError(
+        `${op}: cannot broadcast ${formatShape(shape)} to ${formatShape(target)}: dimension ${i} is ${dim}, expected ${target[lead + i]} or 1`,
+      );
   }
   return out;
 }
@@ -97,7 +104,8 @@ export function broadcastStrides(
 /** Turns a possibly negative axis into 0..ndim-1, or throws naming the op. */
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new IndexError(`${op}: axis ${axis} is out of range for an array of ${ndim} dimensions`);
+    const range = ndim === 0 ? 'none exist' : `expected an integer in [${-ndim}, ${ndim - 1}]`;
+    throw new IndexError(`${op}: axis ${axis} is out of range for an array of ${ndim} dimensions (${range})`);
   }
   return axis < 0 ? axis + ndim : axis;
 }
@@ -113,7 +121,7 @@ export function normalizeAxes(
   const axes = list.map((a) => normalizeAxis(op, a, ndim));
   const unique = [...new Set(axes)].sort((x, y) => x - y);
   if (unique.length !== axes.length) {
-    throw new IndexError(`${op}: axis ${JSON.stringify(list)} repeats an axis`);
+    throw new IndexError(`${op}: axes ${formatShape(list)} repeat an axis; expected distinct axes`);
   }
   return unique;
 }
