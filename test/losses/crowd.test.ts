@@ -1,5 +1,5 @@
 import { tensor } from '@xent/autograd';
-import { dawidSkene, majorityVote } from '@xent/losses';
+import { crossEntropy, dawidSkene, majorityVote } from '@xent/losses';
 import { array, Generator, IndexError, ShapeError, ValueError } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
 
@@ -170,6 +170,24 @@ describe('dawidSkene on a seeded synthetic crowd with known confusions', () => {
     for (const matrix of result.confusions) {
       for (const row of matrix) expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
     }
+  });
+
+  it('gives posteriors that are probability targets for crossEntropy', () => {
+    const logits = tensor(
+      posteriors.slice(0, 4).map((row) => row.map((p) => Math.log(p))),
+      { dtype: 'float64', requiresGrad: true },
+    );
+    const target = result.posteriors.slice([0, 4]);
+    // With logits = log posteriors the cross-entropy is the mean entropy of the posteriors.
+    const entropy =
+      posteriors.slice(0, 4).reduce((total, row) => total - row.reduce((s, p) => s + p * Math.log(p), 0), 0) /
+      4;
+    const loss = crossEntropy(logits, target);
+    expect(loss.item()).toBeCloseTo(entropy, 12);
+    loss.backward();
+    // d/dlogits = (softmax(logits) − target) / N = 0 at the posteriors themselves.
+    for (const v of (logits.grad as NonNullable<typeof logits.grad>).data.values())
+      expect(Math.abs(v)).toBeLessThan(1e-12);
   });
 
   it('gives items nobody labelled the priors as posteriors', () => {

@@ -61,6 +61,15 @@ describe('UncertaintyWeighting', () => {
     expect(learned[1]).toBeCloseTo(Math.log(0.5), 6);
   });
 
+  it('combines float64 losses with float32 logVars (promoted to float64)', () => {
+    const weighting = new UncertaintyWeighting(2, { initLogVars: [0, Math.log(2)] });
+    const combined = weighting.combine(f64([1, 4], true));
+    expect(combined.dtype).toBe('float64');
+    expect(combined.item()).toBeCloseTo(1 + 2 + Math.fround(Math.log(2)), 6);
+    combined.backward();
+    expect(weighting.logVars.grad?.dtype).toBe('float32');
+  });
+
   it('passes gradcheck and gradgradcheck in the losses and logVars', () => {
     const weighting = new UncertaintyWeighting(3, { initLogVars: [0.3, -0.2, 1.1], dtype: 'float64' });
     // gradcheck perturbs logVars in place, so passing the leaf itself checks d/ds.
