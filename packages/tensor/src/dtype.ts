@@ -1,3 +1,19 @@
+/**
+ * Dtypes and the promotion rules every op follows (tested in test/tensor/elementwise.test.ts):
+ *
+ * 1. Two arrays: equal dtypes keep it; float64 with anything is float64; float32 with int32
+ *    is float32 (int32 with a float promotes to that float) — {@link promoteTypes}.
+ * 2. Plain JS numbers are weak, as in NumPy 2 and PyTorch: they never widen a float array
+ *    (`float32 + 0.1` stays float32); with an int32 array an integer keeps int32 and a
+ *    fractional number gives float32 — {@link promoteWithScalar}.
+ * 3. Comparisons (`equal`, `less`, …) and `isFiniteMask` return int32 masks of 0 and 1.
+ * 4. Division is true division: int32 / int32 is float32. Float-valued unary ops (exp, log,
+ *    sqrt, sigmoid, erf…) and `mean`, `variance`, `logsumexp`, `softmax` also turn int32
+ *    into float32 — {@link floatResult}. Sign-preserving ops (neg, abs, sign, relu, square,
+ *    clamp with integer bounds) and `sum`, `max`, `min` keep int32.
+ * 5. `matmul` promotes like rule 1 and computes int32 × int32 in float32.
+ * 6. int32 arithmetic wraps like a C int32; storing a float into int32 truncates toward zero.
+ */
 import { DTypeError } from './errors.js';
 
 /** The element types an NDArray can hold. `float32` is the default. */

@@ -218,7 +218,9 @@ export class NDArray {
    */
   slice(...ranges: SliceRange[]): NDArray {
     if (ranges.length > this.ndim) {
-      throw new IndexError(`slice: ${ranges.length} ranges given for an array of ${this.ndim} dimensions`);
+      throw new IndexError(
+        `slice: ${ranges.length} ranges given for an array of ${this.ndim} dimensions; expected at most ${this.ndim}`,
+      );
     }
     const shape = this.shape;
     const strides = this.strides;
@@ -333,7 +335,9 @@ export class NDArray {
 
   private position(op: string, index: readonly number[]): number {
     if (index.length !== this.ndim) {
-      throw new IndexError(`${op}: ${index.length} indices given for an array of ${this.ndim} dimensions`);
+      throw new IndexError(
+        `${op}: ${index.length} indices given for an array of ${this.ndim} dimensions; expected ${this.ndim}`,
+      );
     }
     let position = this.offset;
     for (let axis = 0; axis < index.length; axis++) {
