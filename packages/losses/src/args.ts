@@ -109,7 +109,7 @@ export function checkShape(
 ): void {
   if (!sameShape(shape, expected)) {
     throw new ShapeError(
-      `${fn}: ${name} has shape ${formatShape(shape)} but ${why} need${why.endsWith('s') ? '' : 's'} ${formatShape(expected)}`,
+      `${fn}: ${name} has shape ${formatShape(shape)} but ${why} need ${formatShape(expected)}`,
     );
   }
 }

@@ -221,7 +221,7 @@ function checkNodeLogits(fn: string, nodeLogits: Tensor, tree: LabelTree): void 
     'nodeLogits',
     shape,
     [...shape.slice(0, -1), tree.numLogits],
-    `a tree with ${tree.numLogits} non-root nodes`,
+    `the tree's ${tree.numLogits} non-root nodes`,
   );
   checkFinite(fn, 'nodeLogits', nodeLogits);
 }
