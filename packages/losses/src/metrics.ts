@@ -120,6 +120,8 @@ function scalar(fn: string, name: string, value: number | Tensor): number {
  * the mean negative log-likelihood per token in nats, e.g. `crossEntropy(...)` with 'mean'.
  * Perplexities are comparable only between models with the same tokenisation (see
  * {@link bitsPerCharacter}).
+ *
+ * PyTorch: `torch.exp(F.cross_entropy(logits, target))`. Accepts a one-element Tensor too.
  */
 export function perplexity(meanNllNats: number | Tensor): number {
   const nll = scalar('perplexity', 'meanNllNats', meanNllNats);
@@ -131,6 +133,8 @@ export function perplexity(meanNllNats: number | Tensor): number {
  * Total NLL in bits divided by the number of characters: `totalNllNats / (numChars · ln 2)`.
  * Normalising by characters rather than tokens makes models with different tokenisers
  * comparable: the total log-likelihood of a text does not depend on how it was cut.
+ *
+ * PyTorch: `F.cross_entropy(logits, target, reduction='sum') / (num_chars * math.log(2))`.
  */
 export function bitsPerCharacter(totalNllNats: number | Tensor, numChars: number): number {
   const fn = 'bitsPerCharacter';

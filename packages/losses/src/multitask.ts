@@ -116,10 +116,14 @@ export class UncertaintyWeighting {
 
 function checkLossesAndParams(fn: string, losses: readonly Tensor[], params: readonly Tensor[]): void {
   if (!Array.isArray(losses) || losses.length === 0) {
-    throw new ValueError(`${fn}: losses is empty, expected at least one task loss`);
+    throw new ValueError(
+      `${fn}: losses is ${Array.isArray(losses) ? 'empty' : 'not an array'}, expected an array of task losses`,
+    );
   }
   if (!Array.isArray(params) || params.length === 0) {
-    throw new ValueError(`${fn}: params is empty, expected at least one parameter`);
+    throw new ValueError(
+      `${fn}: params is ${Array.isArray(params) ? 'empty' : 'not an array'}, expected an array of parameters`,
+    );
   }
   losses.forEach((loss, i) => {
     checkFloatTensor(fn, `losses[${i}]`, loss);
