@@ -74,18 +74,66 @@ export interface Backend {
 const backends = new Map<string, Backend>();
 let active: Backend | null = null;
 
+/**
+ * Builds a backend the first time it is selected, so optional dependencies (gpu.js) load
+ * only when asked for.
+ */
+export interface BackendLoader {
+  /** The backend now, or null when it cannot load synchronously here (or at all). */
+  loadSync(): Backend | null;
+  /** The backend through a dynamic import; null when it cannot run here. */
+  load(): Promise<Backend | null>;
+  /** One line saying why the last load failed. */
+  error(): string;
+}
+
+const loaders = new Map<string, BackendLoader>();
+
+/** Makes a lazily loaded backend selectable by name. */
+export function registerBackendLoader(name: string, loader: BackendLoader): void {
+  loaders.set(name, loader);
+}
+
+/** An environment variable (Node), or undefined when unset, empty or there is no `process`. */
+export function environment(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+const warned = new Set<string>();
+
+function fallBack(name: string, reason: string): Backend {
+  if (!warned.has(name))
+    console.warn(`xent: backend '${name}' is unavailable (${reason}); using the js backend`);
+  warned.add(name);
+  active = backends.get('js') ?? getBackend();
+  return active;
+}
+
 /** Makes a backend selectable by name. */
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
   if (active === null) active = backend;
 }
 
-/** Selects the backend every op uses from now on. */
+/**
+ * Selects the backend every op uses from now on: `'js'`, `'gpu'` (gpu.js for large float32
+ * ops) or `'auto'` (whichever measured faster per op and size). A lazily loaded backend that
+ * cannot load prints a one-line warning and selects js; in a browser, load it first with
+ * {@link loadBackend}.
+ */
 export function setBackend(name: string): Backend {
+  const loader = backends.has(name) ? undefined : loaders.get(name);
+  if (loader) {
+    const loaded = loader.loadSync();
+    if (!loaded) return fallBack(name, loader.error());
+    backends.set(name, loaded);
+  }
   const backend = backends.get(name);
   if (!backend) {
     throw new ValueError(
-      `setBackend: unknown backend '${name}'; expected one of ${[...backends.keys()].join(', ')}`,
+      `setBackend: unknown backend '${name}'; expected one of ${listBackends().join(', ')}`,
     );
   }
   active = backend;
@@ -98,7 +146,27 @@ export function getBackend(): Backend {
   return active;
 }
 
-/** Names of the registered backends. */
+/** Names of the registered backends, loaded or loadable. */
 export function listBackends(): string[] {
-  return [...backends.keys()];
+  return [...new Set([...backends.keys(), ...loaders.keys()])];
+}
+
+/**
+ * Loads (with a dynamic import, so it works in browsers) and selects a backend. Resolves to
+ * the active backend: the js backend, after a one-line warning, when it cannot run.
+ */
+export async function loadBackend(name: string): Promise<Backend> {
+  const loader = backends.has(name) ? undefined : loaders.get(name);
+  if (loader) {
+    const loaded = await loader.load();
+    if (!loaded) return fallBack(name, loader.error());
+    backends.set(name, loaded);
+  }
+  return setBackend(name);
+}
+
+/** Selects the backend named by `XENT_BACKEND`, if set. */
+export function selectBackendFromEnvironment(): void {
+  const requested = environment('XENT_BACKEND');
+  if (requested) setBackend(requested);
 }

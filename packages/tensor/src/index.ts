@@ -2,21 +2,29 @@
  * @xent/tensor — NDArray: dtypes, strided views on `ndarray`, broadcasting elementwise ops,
  * reductions, matmul, indexing, and pluggable compute backends.
  */
-import { registerBackend } from './backend.js';
+import { registerBackend, registerBackendLoader, selectBackendFromEnvironment } from './backend.js';
+import { gpuLoaders } from './backends/gpu/index.js';
 import { jsBackend } from './backends/js.js';
 
 registerBackend(jsBackend);
+registerBackendLoader('gpu', gpuLoaders.gpu);
+registerBackendLoader('auto', gpuLoaders.auto);
+selectBackendFromEnvironment();
 
 export {
   type Backend,
   type BinaryOp,
   getBackend,
   listBackends,
+  loadBackend,
   type ReduceOp,
   registerBackend,
   setBackend,
   type UnaryOp,
 } from './backend.js';
+export type { Calibration, Timing } from './backends/gpu/calibrate.js';
+export { type GpuInfo, gpuInfo } from './backends/gpu/index.js';
+export type { KernelClass, RouteCounts } from './backends/gpu/routing.js';
 export { jsBackend } from './backends/js.js';
 export {
   type ArrayData,

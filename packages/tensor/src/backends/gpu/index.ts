@@ -1,0 +1,143 @@
+/**
+ * The `gpu` and `auto` backends. Neither loads gpu.js until it is selected; both route small
+ * or non-float32 ops to the js backend.
+ *
+ * - `gpu`: every eligible op whose work reaches a fixed floor runs on gpu.js
+ *   (`XENT_GPU_MIN_WORK` overrides the floor for all kernel classes; 0 sends everything).
+ * - `auto`: per kernel class, the first op that could go either way triggers a one-off timing
+ *   of a few sizes on both backends; ops then go to whichever was faster at their size.
+ */
+import { type Backend, type BackendLoader, environment } from '../../backend.js';
+import { type Calibration, calibrate } from './calibrate.js';
+import {
+  chooseMode,
+  type GpuJsModule,
+  type GpuMode,
+  gpuJsLoadError,
+  loadGpuJs,
+  loadGpuJsSync,
+} from './gpujs.js';
+import { GpuKernels } from './kernels.js';
+import { emptyCounts, KERNEL_CLASSES, type KernelClass, type RouteCounts, routedBackend } from './routing.js';
+
+/** Default minimum work sent to gpu by the `gpu` backend (a gpu.js call costs 0.2–4 ms). */
+export const GPU_MIN_WORK: Readonly<Record<KernelClass, number>> = {
+  matmul: 64 ** 3,
+  unary: 2 ** 16,
+  binary: 2 ** 16,
+  reduce: 2 ** 16,
+  softmax: 2 ** 16,
+};
+
+/** What the gpu backends are doing, for tests, benchmarks and bug reports. */
+export interface GpuInfo {
+  /** gpu.js mode the kernels run in. */
+  mode: GpuMode;
+  /** Kernels alive, compiled and destroyed so far. */
+  kernels: { live: number; compiled: number; destroyed: number };
+  /** Ops routed to gpu / js per kernel class, counted since load. */
+  routes: RouteCounts;
+  /** Minimum work routed to gpu per kernel class by the `gpu` backend. */
+  gpuThresholds: Record<KernelClass, number>;
+  /** `auto` calibrations done so far (one per kernel class, on first need). */
+  calibrations: Calibration[];
+}
+
+interface GpuState {
+  kernels: GpuKernels;
+  routes: RouteCounts;
+  gpuThresholds: Record<KernelClass, number>;
+  calibrations: Map<KernelClass, Calibration>;
+  gpu: Backend;
+  auto: Backend;
+}
+
+let state: GpuState | null = null;
+
+function minWork(): Record<KernelClass, number> {
+  const override = environment('XENT_GPU_MIN_WORK');
+  const floor = override === undefined ? Number.NaN : Number(override);
+  const thresholds = { ...GPU_MIN_WORK };
+  if (Number.isFinite(floor)) for (const cls of KERNEL_CLASSES) thresholds[cls] = floor;
+  return thresholds;
+}
+
+function createState(gpujs: GpuJsModule): GpuState {
+  if (state) return state;
+  const mode = chooseMode(gpujs);
+  const kernels = new GpuKernels(new gpujs.GPU({ mode }), mode);
+  const routes = emptyCounts();
+  const gpuThresholds = minWork();
+  const calibrations = new Map<KernelClass, Calibration>();
+  const measured = (cls: KernelClass, work: number): number => {
+    // Ops far below any size gpu.js could win at never pay for calibration.
+    if (work < GPU_MIN_WORK[cls] / 16) return Number.POSITIVE_INFINITY;
+    let found = calibrations.get(cls);
+    if (!found) {
+      found = calibrate(kernels, cls);
+      calibrations.set(cls, found);
+    }
+    return found.threshold;
+  };
+  state = {
+    kernels,
+    routes,
+    gpuThresholds,
+    calibrations,
+    gpu: routedBackend('gpu', kernels, (cls) => gpuThresholds[cls], routes),
+    auto: routedBackend('auto', kernels, measured, routes),
+  };
+  return state;
+}
+
+let stateError = '';
+
+function start(gpujs: GpuJsModule | null): GpuState | null {
+  if (!gpujs) return null;
+  try {
+    return createState(gpujs);
+  } catch (error) {
+    stateError = `gpu.js could not start (${error instanceof Error ? error.message.split('\n')[0] : error})`;
+    return null;
+  }
+}
+
+function loader(pick: (s: GpuState) => Backend): BackendLoader {
+  return {
+    loadSync() {
+      const loaded = start(loadGpuJsSync());
+      return loaded ? pick(loaded) : null;
+    },
+    async load() {
+      const loaded = start(await loadGpuJs());
+      return loaded ? pick(loaded) : null;
+    },
+    error: () => stateError || gpuJsLoadError(),
+  };
+}
+
+/** Loaders for `setBackend('gpu')` and `setBackend('auto')`. */
+export const gpuLoaders: Readonly<Record<'gpu' | 'auto', BackendLoader>> = {
+  gpu: loader((s) => s.gpu),
+  auto: loader((s) => s.auto),
+};
+
+/**
+ * State of the gpu backends, or null while gpu.js is not loaded. `calibrate: true` runs the
+ * `auto` timings for every kernel class now (they otherwise run on first need).
+ */
+export function gpuInfo(options: { calibrate?: boolean } = {}): GpuInfo | null {
+  if (!state) return null;
+  if (options.calibrate) {
+    for (const cls of KERNEL_CLASSES) {
+      if (!state.calibrations.has(cls)) state.calibrations.set(cls, calibrate(state.kernels, cls));
+    }
+  }
+  return {
+    mode: state.kernels.mode,
+    kernels: state.kernels.stats(),
+    routes: state.routes,
+    gpuThresholds: { ...state.gpuThresholds },
+    calibrations: [...state.calibrations.values()],
+  };
+}
