@@ -73,6 +73,41 @@ describe('backward', () => {
     expect(valuesOf(x.grad)).toEqual([5, 23]);
   });
 
+  it('accepts non-contiguous and broadcast gradOutputs', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float64', requiresGrad: true },
+    );
+    const transposed = tensor(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      { dtype: 'float64' },
+    ).transpose(); // [2, 3] view
+    x.mul(2).backward(transposed);
+    expect(x.grad?.toArray()).toEqual([
+      [2, 6, 10],
+      [4, 8, 12],
+    ]);
+    const y = f64([1, 2, 3]);
+    y.mul(y).backward(tensor([0.5], { dtype: 'float64' }).expand([3])); // stride-0 view
+    y.mul(y).backward(tensor([0.5], { dtype: 'float64' }).expand([3]));
+    expect(valuesOf(y.grad)).toEqual([2, 4, 6]);
+  });
+
+  it('runs through a 20 000-op chain without overflowing the stack', () => {
+    const x = f64([0.5]);
+    let y = x;
+    for (let i = 0; i < 20_000; i++) y = y.mul(1.0001);
+    y.sum().backward();
+    expect(valuesOf(x.grad)[0]).toBeCloseTo(1.0001 ** 20_000, 8);
+  });
+
   it('throws when nothing requires grad', () => {
     expect(() => f64([1], false).exp().backward()).toThrow(/does not require grad/);
   });
