@@ -24,6 +24,15 @@ export {
   probabilityEpsilon,
 } from './binary.js';
 export {
+  brierScore,
+  type CalibrationResult,
+  expectedCalibrationError,
+  type ReliabilityBin,
+  type TemperatureScaleOptions,
+  type TemperatureScaleResult,
+  temperatureScale,
+} from './calibration.js';
+export {
   type InfoNCEOptions,
   infoNCE,
   NORMALIZE_EPS,
@@ -57,15 +66,8 @@ export {
   type AccuracyOptions,
   accuracy,
   bitsPerCharacter,
-  brierScore,
-  type CalibrationResult,
-  expectedCalibrationError,
   hammingLoss,
   perplexity,
-  type ReliabilityBin,
-  type TemperatureScaleOptions,
-  type TemperatureScaleResult,
-  temperatureScale,
 } from './metrics.js';
 export {
   type MixedReconstructionInputs,
