@@ -1,0 +1,34 @@
+/**
+ * gpu.js (webasm in Node) against the js backend: the `auto` backend's calibration table per
+ * kernel class and the crossover it picked. Run by hand: `pnpm exec tsx bench/gpu.ts`
+ * (XENT_GPU_MODE picks another gpu.js mode).
+ */
+import { gpuInfo, loadBackend, setBackend } from '@xent/tensor';
+
+/** Prints, per kernel class, js vs gpu milliseconds at each probed size and the crossover. */
+export async function benchGpu(): Promise<void> {
+  const backend = await loadBackend('auto');
+  const info = backend.name === 'auto' ? gpuInfo({ calibrate: true }) : null;
+  setBackend('js');
+  if (!info) {
+    console.log('gpu: gpu.js is unavailable here; nothing to compare');
+    return;
+  }
+  console.log(`gpu.js mode ${info.mode}; times are medians of 3 calls after a compiling warm-up`);
+  for (const { kernel, timings, threshold } of info.calibrations) {
+    console.log(`\n${kernel}`);
+    console.log(
+      `  ${'size'.padEnd(14)}${'js ms'.padStart(10)}${'gpu ms'.padStart(10)}${'gpu/js'.padStart(9)}`,
+    );
+    for (const t of timings) {
+      const ratio = (t.gpuMs / t.jsMs).toFixed(2);
+      console.log(
+        `  ${t.size.padEnd(14)}${t.jsMs.toFixed(3).padStart(10)}${t.gpuMs.toFixed(3).padStart(10)}${ratio.padStart(9)}`,
+      );
+    }
+    const crossover = Number.isFinite(threshold) ? `from work ${threshold} on` : 'never (stays on js)';
+    console.log(`  auto routes ${kernel} to gpu ${crossover}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchGpu();
