@@ -37,28 +37,23 @@ export function fusedCrossEntropy(logits: Tensor, labels: NDArray, args: FusedAr
   else weightTotal = C;
   const smoothing = epsilon / C;
   let denominator = 0;
+  const fast = exps instanceof Float32Array;
   for (let n = 0, offset = 0; n < rows; n++, offset += C) {
     let max = Number.NEGATIVE_INFINITY;
-    let min = Number.POSITIVE_INFINITY;
+    let rowTotal = 0;
     for (let k = 0; k < C; k++) {
       const v = x[offset + k];
       if (v > max) max = v;
-      if (v < min) min = v;
+      rowTotal += v;
     }
-    let sum = 0;
-    // Σ_k w_k (x_k − max), centred so huge logits do not cancel catastrophically.
-    let weightedCentred = 0;
-    for (let k = 0; k < C; k++) {
-      const centred = x[offset + k] - max;
-      const e = Math.exp(centred);
-      exps[offset + k] = e;
-      sum += e;
-      if (smoothing > 0) weightedCentred += (weight ? weight[k] : 1) * centred;
-    }
-    // sum ≥ 1 for finite rows; NaN, +Infinity (NaN after centring) and −Infinity are rejected.
-    if (!(sum >= 1 && sum < Number.POSITIVE_INFINITY) || min === Number.NEGATIVE_INFINITY) {
-      checkFinite('crossEntropy', 'logits', logits);
-    }
+    // The row total is NaN or ±Infinity exactly when some logit is (float32 sums cannot overflow a double).
+    if (rowTotal - rowTotal !== 0) checkFinite('crossEntropy', 'logits', logits);
+    const sum = fast
+      ? expRowFloat32(x as Float32Array, exps as Float32Array, offset, C, max)
+      : expRow(x, exps, offset, C, max);
+    let weightedCentred = 0; // Σ_k w_k (x_k − max): centred, so huge logits do not cancel
+    if (smoothing > 0)
+      for (let k = 0; k < C; k++) weightedCentred += (weight ? weight[k] : 1) * (x[offset + k] - max);
     invSums[n] = 1 / sum;
     const label = y[n];
     if (label === ignoreIndex) continue;
@@ -111,6 +106,50 @@ export function fusedCrossEntropy(logits: Tensor, labels: NDArray, args: FusedAr
   };
   output.gradFn = node;
   return output;
+}
+
+/** exps[k] = exp(x[k] − max) over one row with Math.exp (float64: exact to the last bit of libm); returns Σ. */
+function expRow(x: FloatArray, exps: FloatArray, offset: number, width: number, max: number): number {
+  let sum = 0;
+  for (let k = offset; k < offset + width; k++) {
+    const e = Math.exp(x[k] - max);
+    exps[k] = e;
+    sum += e;
+  }
+  return sum;
+}
+
+// exp(v) for v ≤ 0 as 2^(−j/64) · e^r: j = round(−v·64·log2 e), |r| ≤ ln 2 / 128, e^r by a
+// degree-4 Taylor polynomial. Relative error < 5e-14, far below float32's 6e-8, and about
+// three times faster than Math.exp. Only the float32 kernel uses it.
+const EXP_SCALE = 64 * Math.LOG2E;
+const EXP_STEP = Math.LN2 / 64;
+const EXP_LIMIT = 64 * 1000; // exp(−693) is 0 in float32 (and 1e-301 in float64)
+const TWO_POW_FRACTION = Float64Array.from({ length: 64 }, (_, m) => 2 ** (-m / 64));
+const TWO_POW_NEGATIVE = Float64Array.from({ length: 1001 }, (_, e) => 2 ** -e);
+
+/** The float32 row kernel: exps[k] = exp(x[k] − max) with the table exponential; returns Σ (in double). */
+function expRowFloat32(
+  x: Float32Array,
+  exps: Float32Array,
+  offset: number,
+  width: number,
+  max: number,
+): number {
+  let sum = 0;
+  for (let k = offset; k < offset + width; k++) {
+    const y = (max - x[k]) * EXP_SCALE; // ≥ 0
+    let e = 0;
+    if (y < EXP_LIMIT) {
+      const j = (y + 0.5) | 0;
+      const r = (j - y) * EXP_STEP;
+      const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24))));
+      e = TWO_POW_NEGATIVE[j >> 6] * TWO_POW_FRACTION[j & 63] * poly;
+    }
+    exps[k] = e;
+    sum += e;
+  }
+  return sum;
 }
 
 /**
