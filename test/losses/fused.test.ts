@@ -77,6 +77,32 @@ describe('fused crossEntropy = composed crossEntropy', () => {
     expect(value.item()).toBeCloseTo(crossEntropyComposed(logits, target).item(), 13);
   });
 
+  it.each(['float32', 'float64'] as const)(
+    'a second backward through a retained graph (%s) gives the same gradient',
+    (dtype) => {
+      const logits = randomInput([6, 5], { seed: 3 }).detach().to(dtype).requiresGrad_();
+      const loss = crossEntropy(logits, [0, 1, 2, 3, 4, -100], {
+        weight: [1, 2, 3, 4, 5],
+        labelSmoothing: 0.1,
+      });
+      loss.backward(undefined, { retainGraph: true });
+      const first = Array.from(logits.grad!.data.values());
+      loss.backward();
+      const second = Array.from(logits.grad!.data.values());
+      second.forEach((v, i) => {
+        expect(v).toBeCloseTo(2 * first[i], dtype === 'float64' ? 14 : 6);
+      });
+      const reference = crossEntropyComposed(logits, [0, 1, 2, 3, 4, -100], {
+        weight: [1, 2, 3, 4, 5],
+        labelSmoothing: 0.1,
+      });
+      const [expected] = grad([reference], [logits]);
+      first.forEach((v, i) => {
+        expect(v).toBeCloseTo(expected.data.values()[i], dtype === 'float64' ? 14 : 6);
+      });
+    },
+  );
+
   it('accepts int32 Tensor and NDArray targets', () => {
     const logits = randomInput([4, 3], { seed: 2 });
     const asNumbers = crossEntropy(logits, [0, 2, 1, 1]).item();
