@@ -2,6 +2,7 @@
 import { grad, tensor } from '@xent/autograd';
 import {
   adjustLogits,
+  binaryCrossEntropyWithLogits,
   classWeights,
   crossEntropy,
   focalLoss,
@@ -175,6 +176,33 @@ describe('logit adjustment', () => {
     expect(
       logitAdjustedCrossEntropy(logits, [0, 1, 2, 0], { priors: [1 / 3, 1 / 3, 1 / 3] }).item(),
     ).toBeCloseTo(crossEntropy(logits, [0, 1, 2, 0]).item(), 14);
+  });
+});
+
+describe('array-like options and targets', () => {
+  it('weight, posWeight and targets give the same result as a Tensor, an NDArray or plain numbers', () => {
+    const logits = randomInput([4, 3], { seed: 14 });
+    const weights = [0.5, 2, 1];
+    const asTensor = tensor(weights, { dtype: 'float64' });
+    const targets = tensor([0, 2, 1, 1], { dtype: 'int32' });
+    const expected = crossEntropy(logits, [0, 2, 1, 1], { weight: weights }).item();
+    for (const weight of [asTensor, asTensor.data, tensor(weights)]) {
+      for (const target of [targets, targets.data, [0, 2, 1, 1]]) {
+        expect(crossEntropy(logits, target, { weight }).item()).toBeCloseTo(expected, 14);
+      }
+    }
+    const hard = [
+      [1, 0, 1],
+      [0, 0, 1],
+      [1, 1, 0],
+      [0, 1, 0],
+    ];
+    const bce = binaryCrossEntropyWithLogits(logits, hard, { posWeight: weights }).item();
+    expect(
+      binaryCrossEntropyWithLogits(logits, tensor(hard, { dtype: 'float64' }), {
+        posWeight: asTensor.data,
+      }).item(),
+    ).toBeCloseTo(bce, 14);
   });
 });
 

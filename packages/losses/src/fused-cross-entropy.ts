@@ -12,11 +12,15 @@ import { checkFinite, type Reduction } from './args.js';
 
 /** The checked options of a fused call. */
 export interface FusedArgs {
+  /** C, the size of the last axis. */
   numClasses: number;
   /** Class weights (length C), or null for all ones. */
   weight: TypedArray | null;
+  /** Targets equal to it count nowhere. */
   ignoreIndex: number;
+  /** Label smoothing ε in [0, 1]. */
   epsilon: number;
+  /** How the per-row losses are combined. */
   reduction: Reduction;
 }
 
