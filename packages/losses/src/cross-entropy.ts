@@ -111,7 +111,8 @@ function probabilityTarget(target: CrossEntropyTarget, logits: Tensor): Tensor |
  * Stability: log p comes from logSoftmax, so any finite logits (±1e4 included) give finite
  * values and gradients. Integer targets run a fused kernel (one node whose backward is
  * (softmax − q)·w·g / denominator); under `createGraph` its backward is composed of
- * differentiable ops, so higher-order gradients are exact.
+ * differentiable ops, so higher-order gradients are exact. For float32 logits the kernel uses a
+ * table exponential (relative error < 4e-11, below float32 rounding); float64 uses Math.exp.
  */
 export function crossEntropy(
   logits: Tensor,
