@@ -142,6 +142,24 @@ describe('backward', () => {
     expect(x.grad?.requiresGrad).toBe(false);
   });
 
+  it('skips the gradient of an input that does not require grad', () => {
+    const constant = f64(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      false,
+    );
+    const weight = f64([[1], [1]]);
+    const product = constant.matmul(weight);
+    const [gradConstant, gradWeight] = product.gradFn?.backward?.(f64([[1], [1]], false)) ?? [];
+    expect(gradConstant).toBeNull();
+    expect(gradWeight?.toArray()).toEqual([[4], [6]]);
+    const scaled = weight.mul(constant.slice(null, [0, 1]));
+    expect(scaled.gradFn?.backward?.(f64([[1], [1]], false))).toHaveLength(2);
+    expect(scaled.gradFn?.backward?.(f64([[1], [1]], false))[1]).toBeNull();
+  });
+
   it('runs backward closures under noGrad unless createGraph', () => {
     const x = f64([0.5]);
     const modes: boolean[] = [];

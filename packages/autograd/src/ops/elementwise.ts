@@ -6,6 +6,15 @@ import { where } from './indexing.js';
 
 type Gradients = [Tensor | null, Tensor | null];
 
+/**
+ * True when `x` is a tensor whose gradient is wanted. Backward rules skip the others'
+ * gradients: a matmul or mul by a constant input would otherwise pay for a product
+ * that the engine throws away.
+ */
+export function needsGrad(x: Operand): x is Tensor {
+  return x instanceof Tensor && x.requiresGrad;
+}
+
 /** Records a broadcasting binary op; gradients are summed back to each operand's shape. */
 function binaryOp(
   name: string,
@@ -45,15 +54,15 @@ export function add(a: Operand, b: Operand): Tensor {
 /** a − b. */
 export function sub(a: Operand, b: Operand): Tensor {
   // d(a−b)/da = 1, d(a−b)/db = −1
-  return binaryOp('sub', a, b, nd.sub, (g) => [g, typeof b === 'number' ? null : neg(g)]);
+  return binaryOp('sub', a, b, nd.sub, (g) => [g, needsGrad(b) ? neg(g) : null]);
 }
 
 /** a · b. */
 export function mul(a: Operand, b: Operand): Tensor {
   // d(ab)/da = b, d(ab)/db = a
   return binaryOp('mul', a, b, nd.mul, (g) => [
-    typeof a === 'number' ? null : mul(g, b),
-    typeof b === 'number' ? null : mul(g, a),
+    needsGrad(a) ? mul(g, b) : null,
+    needsGrad(b) ? mul(g, a) : null,
   ]);
 }
 
@@ -61,8 +70,8 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand): Tensor {
   // d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −(a/b)/b
   return binaryOp('div', a, b, nd.div, (g, out) => [
-    typeof a === 'number' ? null : div(g, b),
-    typeof b === 'number' ? null : neg(div(mul(g, out), b)),
+    needsGrad(a) ? div(g, b) : null,
+    needsGrad(b) ? neg(div(mul(g, out), b)) : null,
   ]);
 }
 
@@ -79,9 +88,8 @@ export function neg(a: Tensor): Tensor {
 export function pow(a: Operand, b: Operand): Tensor {
   // d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·log a
   return binaryOp('pow', a, b, nd.pow, (g, out) => {
-    const gradBase =
-      typeof a === 'number' ? null : mul(g, mul(b, pow(a, typeof b === 'number' ? b - 1 : sub(b, 1))));
-    if (typeof b === 'number') return [gradBase, null];
+    const gradBase = needsGrad(a) ? mul(g, mul(b, pow(a, typeof b === 'number' ? b - 1 : sub(b, 1)))) : null;
+    if (!needsGrad(b)) return [gradBase, null];
     // log a, with a = 0 replaced by 1 (a differentiable where, so second derivatives hold).
     const safeLog = typeof a === 'number' ? Math.log(a === 0 ? 1 : a) : log(where(nd.equal(a.data, 0), 1, a));
     return [gradBase, mul(g, mul(out, safeLog))];
@@ -140,7 +148,10 @@ export function clamp(a: Tensor, min?: number, max?: number): Tensor {
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return binaryOp('maximum', a, b, nd.maximum, (g) => {
     const share = nd.add(nd.greater(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
-    return [mul(g, constant(share)), mul(g, constant(nd.sub(1, share)))];
+    return [
+      needsGrad(a) ? mul(g, constant(share)) : null,
+      needsGrad(b) ? mul(g, constant(nd.sub(1, share))) : null,
+    ];
   });
 }
 
@@ -148,6 +159,9 @@ export function maximum(a: Tensor, b: Tensor): Tensor {
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return binaryOp('minimum', a, b, nd.minimum, (g) => {
     const share = nd.add(nd.less(a.data, b.data), nd.mul(nd.equal(a.data, b.data), 0.5));
-    return [mul(g, constant(share)), mul(g, constant(nd.sub(1, share)))];
+    return [
+      needsGrad(a) ? mul(g, constant(share)) : null,
+      needsGrad(b) ? mul(g, constant(nd.sub(1, share))) : null,
+    ];
   });
 }

@@ -27,7 +27,7 @@ export function scatterAdd(target: Tensor, axis: number, index: IndexLike, sourc
     'scatterAdd',
     nd.scatterAdd(target.data, axis, indices, source.data),
     [target, source],
-    (g) => [g, gather(g, axis, indices)],
+    (g) => [g, source.requiresGrad ? gather(g, axis, indices) : null],
   );
 }
 
@@ -50,9 +50,9 @@ export function where(condition: IndexLike, a: Operand, b: Operand): Tensor {
   if (a instanceof Tensor) inputs.push(a);
   if (b instanceof Tensor) inputs.push(b);
   return record('where', nd.where(mask, dataOf(a), dataOf(b)), inputs, (g) => {
-    const grads: Tensor[] = [];
-    if (a instanceof Tensor) grads.push(sumToShape(where(mask, g, 0), a.shape));
-    if (b instanceof Tensor) grads.push(sumToShape(where(mask, 0, g), b.shape));
+    const grads: (Tensor | null)[] = [];
+    if (a instanceof Tensor) grads.push(a.requiresGrad ? sumToShape(where(mask, g, 0), a.shape) : null);
+    if (b instanceof Tensor) grads.push(b.requiresGrad ? sumToShape(where(mask, 0, g), b.shape) : null);
     return grads;
   });
 }
