@@ -1,74 +1,85 @@
 /**
- * Softmax cross-entropy forward + backward on float32 logits [4096, 1000] with integer targets:
- * xent's fused `crossEntropy` beside TensorFlow.js (`tf.losses.softmaxCrossEntropy` under
- * `tf.valueAndGrad`) on its cpu and wasm backends, in the same process. Run by hand:
- * `pnpm exec tsx bench/cross-entropy.ts`. Reports the median of timed runs after a warm-up.
+ * Softmax cross-entropy forward + backward on float32 logits [4096, 1000] with integer targets —
+ * the hot path of every classifier: xent's `crossEntropy` (fused kernel, one autograd node) then
+ * `backward()`, beside TensorFlow.js `tf.losses.softmaxCrossEntropy` under `tf.valueAndGrad` on
+ * its cpu and wasm backends, in the same process. Before timing, the three are checked to agree
+ * (loss and gradient). Run alone: `pnpm exec tsx bench/cross-entropy.ts`.
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Tensor } from '@xent/autograd';
 import { crossEntropy } from '@xent/losses';
 import { Generator, randint, randn } from '@xent/tensor';
+import { millisecondsPerCall, type Result, type TfBackend, useTfBackend } from './harness.ts';
 
 const ROWS = 4096;
 const CLASSES = 1000;
+const NAME = `softmax cross-entropy fwd+bwd [${ROWS}, ${CLASSES}] f32`;
 
-/** Median wall time in ms of `run` over `repeats` calls after `warmup` untimed ones. */
-async function median(run: () => unknown | Promise<unknown>, repeats: number, warmup = 2): Promise<number> {
-  for (let i = 0; i < warmup; i++) await run();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+/** The largest |x − y| over two equally long arrays. */
+function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+  return worst;
 }
 
-/** Times the three implementations and prints ms and ratios; returns the medians. */
-export async function benchCrossEntropy(): Promise<Record<string, number>> {
+/** Milliseconds per forward + backward for xent, tfjs-cpu and tfjs-wasm; logs each as it lands. */
+export async function benchCrossEntropy(): Promise<Result[]> {
   const generator = new Generator(0);
   const logitsData = randn([ROWS, CLASSES], { generator });
   const targets = randint(0, CLASSES, [ROWS], { generator });
+  const result: Result = {
+    name: NAME,
+    unit: 'ms',
+    higherIsBetter: false,
+    xent: null,
+    tfjsCpu: null,
+    tfjsWasm: null,
+  };
 
-  const xent = await median(() => {
+  const xentStep = () => {
     const logits = new Tensor(logitsData, { requiresGrad: true });
-    crossEntropy(logits, targets).backward();
-    return logits.grad;
-  }, 15);
+    const loss = crossEntropy(logits, targets);
+    loss.backward();
+    return { loss: loss.item(), grad: logits.grad!.data.values() };
+  };
+  const reference = xentStep();
+  result.xent = millisecondsPerCall(`xent ${NAME}`, xentStep);
+  console.log(`  xent       ${NAME}: ${result.xent.toFixed(1)} ms`);
 
-  const results: Record<string, number> = { xent };
-  const require = createRequire(import.meta.url);
-  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
-  for (const backend of ['wasm', 'cpu'] as const) {
-    if (!(await tf.setBackend(backend))) continue;
-    await tf.ready();
+  for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
+    const tf = await useTfBackend(backend);
+    if (!tf) {
+      console.log(`  tfjs-${backend} could not start; its column stays empty`);
+      continue;
+    }
     const logits = tf.tensor2d(logitsData.values() as Float32Array, [ROWS, CLASSES]);
     const oneHot = tf.oneHot(tf.tensor1d(targets.values() as Int32Array, 'int32'), CLASSES);
-    const lossAndGrad = tf.valueAndGrad(
-      (x: tf.Tensor) => tf.losses.softmaxCrossEntropy(oneHot, x) as tf.Scalar,
+    const lossAndGrad = tf.valueAndGrad((x: import('@tensorflow/tfjs').Tensor) =>
+      tf.losses.softmaxCrossEntropy(oneHot, x).asScalar(),
     );
-    results[`tfjs-${backend}`] = await median(
-      async () => {
-        const { value, grad } = lossAndGrad(logits);
-        await Promise.all([value.data(), grad.data()]);
-        tf.dispose([value, grad]);
-      },
-      backend === 'cpu' ? 3 : 15,
-      1,
+    const tfStep = () => {
+      const { value, grad } = lossAndGrad(logits);
+      const out = { loss: value.dataSync()[0], grad: grad.dataSync() };
+      tf.dispose([value, grad]);
+      return out;
+    };
+    const check = tfStep();
+    const lossGap = Math.abs(check.loss - reference.loss);
+    const gradGap = maxDifference(check.grad, reference.grad);
+    if (lossGap > 1e-4 || gradGap > 1e-10) {
+      throw new Error(
+        `cross-entropy bench: tfjs-${backend} disagrees with xent (loss ${lossGap}, grad ${gradGap})`,
+      );
+    }
+    const options = backend === 'cpu' ? { maxTime: 1, minSamples: 2 } : {};
+    const ms = millisecondsPerCall(`tfjs-${backend} ${NAME}`, tfStep, options);
+    if (backend === 'cpu') result.tfjsCpu = ms;
+    else result.tfjsWasm = ms;
+    console.log(
+      `  tfjs-${backend.padEnd(5)}${NAME}: ${ms.toFixed(1)} ms (xent ${(ms / result.xent).toFixed(2)}× faster)`,
     );
     tf.dispose([logits, oneHot]);
   }
-
-  console.log(`softmax cross-entropy fwd+bwd, float32 [${ROWS}, ${CLASSES}], int targets (median ms)`);
-  for (const [name, ms] of Object.entries(results)) {
-    const ratio = name === 'xent' ? '' : `  xent is ${(ms / xent).toFixed(2)}x faster`;
-    console.log(`  ${name.padEnd(10)}${ms.toFixed(1).padStart(9)} ms${ratio}`);
-  }
-  return results;
+  return [result];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchCrossEntropy();
