@@ -69,7 +69,8 @@ let loaded: GpuJsModule | null = null;
 let lastError = '';
 
 function asModule(candidate: unknown): GpuJsModule | null {
-  if (candidate === null || typeof candidate !== 'object') return null;
+  // gpu-browser.js sets the global `GPU` to the class itself (a function), with `GPU.GPU = GPU`.
+  if (candidate === null || (typeof candidate !== 'object' && typeof candidate !== 'function')) return null;
   const direct = candidate as Partial<GpuJsModule> & { default?: unknown };
   if (typeof direct.GPU === 'function') return direct as GpuJsModule;
   return direct.default !== undefined ? asModule(direct.default) : null;
