@@ -10,7 +10,6 @@ import { gemm } from '../kernels/gemm.js';
 import { reduceMiddle, reduceRows } from '../kernels/reduce.js';
 import { softmaxRows } from '../kernels/softmax.js';
 import { erf } from '../math.js';
-import type { NDArray } from '../ndarray.js';
 
 // Stable forms: sigmoid never exponentiates a positive number; softplus and logSigmoid use
 // log1p(exp(−|x|)) so neither overflows at ±1e4.
