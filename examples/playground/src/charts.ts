@@ -208,7 +208,7 @@ export function drawRegions(
       for (let c = 0; c < classes; c++) {
         const p = grid[cell * classes + c];
         // Softmax: a convex mix of colours. Sigmoids: each likely label tints (subtracts) further.
-        const weight = multiLabel ? p * 0.75 : Math.max(0, (p - 1 / classes) / (1 - 1 / classes)) * 0.7;
+        const weight = multiLabel ? p * 0.5 : Math.max(0, (p - 1 / classes) / (1 - 1 / classes)) * 0.7;
         r -= weight * (255 - colours[c][0]);
         g -= weight * (255 - colours[c][1]);
         b -= weight * (255 - colours[c][2]);

@@ -183,6 +183,7 @@ test('the multi-label set trains K sigmoids against a softmax and reads at phone
   assert.equal(sigmoid.loss, 'sigmoid');
   assert.equal(softmax.loss, 'softmax');
   assert.ok(Number(sigmoid.lastTestLoss) < Number(sigmoid.firstTestLoss));
+  await page.locator('#variants').screenshot({ path: join(results, 'playground-blobs.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at phone width (overflow ${overflow}px)`);
@@ -202,5 +203,22 @@ test('the gpu backend loads gpu.js on demand and trains', async () => {
     `backend was ${data.backend}; ${consoleWarnings.join('; ')}`,
   );
   assert.ok(Number(data.lastTestLoss) < Number(data.firstTestLoss));
+  await page.locator('#variants').screenshot({ path: join(results, 'playground-moons.png') });
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('the MNIST subset loads from the built asset and trains', async () => {
+  await page.selectOption('#backend', 'js');
+  await page.selectOption('#dataset', 'digits');
+  await Promise.all([waitUntilDone('A', 200), waitUntilDone('B', 200)]);
+  const [ce, focal] = [await panel('A'), await panel('B')];
+  assert.equal(ce.loss, 'ce');
+  assert.equal(focal.loss, 'focal');
+  assert.ok(
+    Number(ce.lastTestLoss) < 0.5 * Number(ce.firstTestLoss),
+    `${ce.firstTestLoss} → ${ce.lastTestLoss}`,
+  );
+  assert.match((await page.textContent('#A-status')) ?? '', /accuracy (8|9)\d\.\d%/);
+  await page.locator('#variant-A').screenshot({ path: join(results, 'playground-digits.png') });
   assert.deepEqual(consoleErrors, []);
 });
