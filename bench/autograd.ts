@@ -1,34 +1,29 @@
 /**
- * What autograd costs. (a) A chain of 1 000 small ops ([64]-element add / mul / tanh) as
- * @xent/tensor NDArray ops with no graph, as Tensor ops recording a graph, and recorded plus
- * backward; prints the ratios to the bare NDArray chain. (b) Forward + backward of a
- * 784→256→10 MLP (matmul + bias + relu + logSoftmax + gather mean) on a float32 batch of
- * 128, in steps/s. Run by hand: `pnpm exec tsx bench/autograd.ts`. Reports medians of timed
- * runs after a warm-up.
+ * What autograd costs.
+ * (a) A chain of ~1 000 small ops ([64]-element add / mul / tanh) as bare @xent/tensor NDArray
+ *     ops (no graph), as Tensor ops recording a graph, and recorded plus backward; prints each
+ *     one's ratio to the bare NDArray chain. xent only: the ratio is the figure.
+ * (b) Forward + backward of a 784→256→10 MLP (matmul + bias + relu + logSoftmax + gather mean)
+ *     on a float32 batch of 128, in steps/s, beside TensorFlow.js (`tf.variableGrads`) on its
+ *     cpu and wasm backends, after checking that loss and gradients agree.
+ * Run alone: `pnpm exec tsx bench/autograd.ts`.
  */
 import { noGrad, Tensor } from '@xent/autograd';
 import * as nd from '@xent/tensor';
 import { Generator } from '@xent/tensor';
+import { millisecondsPerCall, opsPerSecond, type Result, type TfBackend, useTfBackend } from './harness.ts';
 
 const CHAIN_LINKS = 334; // 334 × (add, mul, tanh) ≈ 1 000 ops
 const WIDTH = 64;
 const [BATCH, INPUTS, HIDDEN, CLASSES] = [128, 784, 256, 10];
+const MLP_NAME = `MLP ${INPUTS}-${HIDDEN}-${CLASSES} fwd+bwd, batch ${BATCH} f32`;
 
-/** Median wall time in ms of `run` over `repeats` calls after `warmup` untimed ones. */
-function median(run: () => unknown, repeats: number, warmup = 5): number {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
+function row(name: string, unit: string, higherIsBetter: boolean, xent: number): Result {
+  return { name, unit, higherIsBetter, xent, tfjsCpu: null, tfjsWasm: null };
 }
 
-/** (a): ms per 1 000-op chain for each variant, and the ratios to bare NDArrays. */
-function benchChain(): Record<string, number> {
+/** (a): ms per ~1 000-op chain without a graph, recording, and recording + backward. */
+function benchChain(): Result[] {
   const generator = new Generator(0);
   const start = nd.randn([WIDTH], { generator });
   const shift = nd.randn([WIDTH], { generator });
@@ -38,77 +33,121 @@ function benchChain(): Record<string, number> {
   const ndarrayChain = () => {
     let x = start;
     for (let i = 0; i < CHAIN_LINKS; i++) x = nd.tanh(nd.mul(nd.add(x, shift), 0.5));
-    return x;
   };
   const tensorChain = () => {
     let x = leaf;
     for (let i = 0; i < CHAIN_LINKS; i++) x = x.add(shiftTensor).mul(0.5).tanh();
     return x;
   };
-  const backwardChain = () => {
-    tensorChain().sum().backward();
-    leaf.grad = null;
-  };
-  // Warm every variant up first, so the shared NDArray kernels are equally hot for all four.
-  for (const run of [ndarrayChain, tensorChain, backwardChain]) median(run, 1, 50);
-  const ndarray = median(ndarrayChain, 300);
-  const underNoGrad = median(() => noGrad(tensorChain), 300);
-  const recorded = median(tensorChain, 300);
-  const withBackward = median(backwardChain, 300);
-
-  console.log(`chain of 1 000 ops on [${WIDTH}] (add, mul, tanh), median ms per chain`);
-  const rows: [string, number][] = [
-    ['NDArray ops, no graph', ndarray],
-    ['Tensor ops under noGrad', underNoGrad],
-    ['Tensor ops recording', recorded],
-    ['recording + backward', withBackward],
+  const variants: [string, () => void][] = [
+    ['NDArray ops, no graph', ndarrayChain],
+    ['Tensor ops under noGrad', () => noGrad(tensorChain)],
+    ['Tensor ops recording', tensorChain],
+    [
+      'recording + backward',
+      () => {
+        tensorChain().sum().backward();
+        leaf.grad = null;
+      },
+    ],
   ];
-  for (const [name, ms] of rows) {
-    console.log(`  ${name.padEnd(26)}${ms.toFixed(3).padStart(9)} ms  ${(ms / ndarray).toFixed(2)}x NDArray`);
-  }
-  return { ndarray, underNoGrad, recorded, withBackward };
+  const times = variants.map(([name, run]) => millisecondsPerCall(`autograd chain ${name}`, run));
+  console.log(`  chain of ~1 000 ops on [${WIDTH}] (add, mul, tanh), ms per chain:`);
+  variants.forEach(([name], i) => {
+    console.log(
+      `    ${name.padEnd(26)}${times[i].toFixed(3).padStart(8)} ms  ${(times[i] / times[0]).toFixed(2)}× NDArray`,
+    );
+  });
+  return [
+    row(`1k-op chain [${WIDTH}], NDArray (no graph)`, 'ms', false, times[0]),
+    row(`1k-op chain [${WIDTH}], recorded`, 'ms', false, times[2]),
+    row(`1k-op chain [${WIDTH}], recorded + backward`, 'ms', false, times[3]),
+    row(`1k-op chain, recorded ÷ NDArray`, '×', false, times[2] / times[0]),
+    row(`1k-op chain, recorded + backward ÷ NDArray`, '×', false, times[3] / times[0]),
+  ];
 }
 
-/** (b): steps/s of forward + backward of the MLP. */
-function benchMlp(): Record<string, number> {
+/** The largest |x − y| over two equally long arrays. */
+function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
+  return worst;
+}
+
+/** (b): steps/s of the MLP's forward + backward for xent, tfjs-cpu and tfjs-wasm. */
+async function benchMlp(): Promise<Result[]> {
   const generator = new Generator(1);
-  const param = (shape: number[], scale: number) =>
-    new Tensor(nd.mul(nd.randn(shape, { generator }), scale), { requiresGrad: true });
-  const w1 = param([INPUTS, HIDDEN], 1 / Math.sqrt(INPUTS));
-  const b1 = param([HIDDEN], 0.01);
-  const w2 = param([HIDDEN, CLASSES], 1 / Math.sqrt(HIDDEN));
-  const b2 = param([CLASSES], 0.01);
-  const images = new Tensor(nd.rand([BATCH, INPUTS], { generator }));
-  const labels = nd.randint(0, CLASSES, [BATCH, 1], { generator });
+  const init = (shape: number[], scale: number) => nd.mul(nd.randn(shape, { generator }), scale);
+  const weights = [
+    init([INPUTS, HIDDEN], 1 / Math.sqrt(INPUTS)),
+    init([HIDDEN], 0.01),
+    init([HIDDEN, CLASSES], 1 / Math.sqrt(HIDDEN)),
+    init([CLASSES], 0.01),
+  ];
+  const imagesData = nd.rand([BATCH, INPUTS], { generator });
+  const labels = nd.randint(0, CLASSES, [BATCH], { generator });
 
-  const forwardOnly = median(
-    () => noGrad(() => images.matmul(w1).add(b1).relu().matmul(w2).add(b2).logSoftmax()),
-    30,
-  );
-  const step = median(() => {
+  const [w1, b1, w2, b2] = weights.map((w) => new Tensor(w, { requiresGrad: true }));
+  const images = new Tensor(imagesData);
+  const labelColumn = labels.reshape([BATCH, 1]);
+  const xentStep = () => {
     const logProbs = images.matmul(w1).add(b1).relu().matmul(w2).add(b2).logSoftmax();
-    logProbs.gather(1, labels).mean().neg().backward();
+    const loss = logProbs.gather(1, labelColumn).mean().neg();
+    loss.backward();
+    const grads = [w1, b1, w2, b2].map((p) => p.grad?.data.values() ?? new Float32Array());
     for (const p of [w1, b1, w2, b2]) p.grad = null;
-  }, 30);
+    return { loss: loss.item(), grads };
+  };
+  const reference = xentStep();
+  const result = row(MLP_NAME, 'steps/s', true, opsPerSecond(`xent ${MLP_NAME}`, xentStep).hz);
+  console.log(`  xent       ${MLP_NAME}: ${result.xent?.toFixed(1)} steps/s`);
 
-  console.log(
-    `MLP ${INPUTS}→${HIDDEN}→${CLASSES}, batch ${BATCH}, float32 (matmul + bias + relu + logSoftmax + gather mean)`,
-  );
-  console.log(`  forward (noGrad)      ${forwardOnly.toFixed(2).padStart(8)} ms`);
-  console.log(
-    `  forward + backward    ${step.toFixed(2).padStart(8)} ms  ${(1000 / step).toFixed(1)} steps/s`,
-  );
-  return { forwardOnly, step, stepsPerSecond: 1000 / step };
+  for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
+    const tf = await useTfBackend(backend);
+    if (!tf) {
+      console.log(`  tfjs-${backend} could not start; its column stays empty`);
+      continue;
+    }
+    const [tw1, tb1, tw2, tb2] = weights.map((w) =>
+      tf.variable(tf.tensor(w.values() as Float32Array, w.shape)),
+    );
+    const x = tf.tensor2d(imagesData.values() as Float32Array, [BATCH, INPUTS]);
+    const oneHot = tf.oneHot(tf.tensor1d(labels.values() as Int32Array, 'int32'), CLASSES);
+    const tfStep = () => {
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, tw1), tb1)), tw2), tb2);
+        return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), 1))).asScalar();
+      });
+      const out = {
+        loss: value.dataSync()[0],
+        grads: [tw1, tb1, tw2, tb2].map((v) => grads[v.name].dataSync()),
+      };
+      tf.dispose([value, ...Object.values(grads)]);
+      return out;
+    };
+    const check = tfStep();
+    const lossGap = Math.abs(check.loss - reference.loss);
+    const gradGap = Math.max(...check.grads.map((g, i) => maxDifference(g, reference.grads[i])));
+    if (lossGap > 1e-4 || gradGap > 1e-4) {
+      throw new Error(
+        `autograd bench: tfjs-${backend} disagrees with xent (loss ${lossGap}, grad ${gradGap})`,
+      );
+    }
+    const options = backend === 'cpu' ? { maxTime: 1, minSamples: 2 } : {};
+    const hz = opsPerSecond(`tfjs-${backend} ${MLP_NAME}`, tfStep, options).hz;
+    if (backend === 'cpu') result.tfjsCpu = hz;
+    else result.tfjsWasm = hz;
+    console.log(
+      `  tfjs-${backend.padEnd(5)}${MLP_NAME}: ${hz.toFixed(1)} steps/s (xent ${((result.xent ?? 0) / hz).toFixed(2)}×)`,
+    );
+    tf.dispose([tw1, tb1, tw2, tb2, x, oneHot]);
+  }
+  return [result];
 }
 
-/** Runs both parts and returns their numbers. */
-export async function benchAutograd(): Promise<Record<string, number>> {
-  const chain = benchChain();
-  const mlp = benchMlp();
-  return {
-    ...Object.fromEntries(Object.entries(chain).map(([k, v]) => [`chain.${k}`, v])),
-    ...Object.fromEntries(Object.entries(mlp).map(([k, v]) => [`mlp.${k}`, v])),
-  };
+/** Both parts, as Result rows for bench/run.ts's table. */
+export async function benchAutograd(): Promise<Result[]> {
+  return [...benchChain(), ...(await benchMlp())];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchAutograd();
