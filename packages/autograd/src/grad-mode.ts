@@ -16,12 +16,16 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-/** Runs `fn` without recording anything: results have no `gradFn` and `requiresGrad` false. */
+/**
+ * Runs `fn` without recording anything: results have no `gradFn` and `requiresGrad` false.
+ * The mode is a plain flag restored when `fn` returns, so `fn` should be synchronous: the
+ * code after an `await` inside an async `fn` runs in whatever mode is current by then.
+ */
 export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }
 
-/** Runs `fn` with recording on, even inside {@link noGrad}. */
+/** Runs `fn` with recording on, even inside {@link noGrad} (synchronous `fn`, as there). */
 export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
