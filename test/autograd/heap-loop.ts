@@ -12,7 +12,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('heap-loop.ts: run with node --expose-gc');
 
 const steps = Number(process.argv[2] ?? 10_000);
-const warmup = Number(process.argv[3] ?? 1_000);
+const warmup = Number(process.argv[3] ?? 2_000);
 const [batch, inputs, hidden, classes] = [16, 8, 16, 4];
 
 manualSeed(0);

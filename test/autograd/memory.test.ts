@@ -83,7 +83,7 @@ describe('heap stays flat over a 10 000-step training loop', () => {
     const script = fileURLToPath(new URL('./heap-loop.ts', import.meta.url));
     const root = fileURLToPath(new URL('../..', import.meta.url));
     // cwd = the repo root, so tsx resolves @xent/* through tsconfig paths to the sources.
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '10000', '1000'], {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '10000', '2000'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,
