@@ -2,7 +2,7 @@
  * Child-process script of memory.test.ts (run as `node --expose-gc --import tsx`): trains a
  * 2-layer MLP with manual SGD for `steps` steps and prints, as one JSON line, the heap used
  * after warm-up and at the end (each after a full gc), plus whether an intermediate tensor
- * of a finished step was collected.
+ * of a finished step was collected. Arguments: steps, warm-up steps, and optionally 'retain'.
  */
 
 import { noGrad, randint, randn, type Tensor, zeros } from '@xent/autograd';
@@ -13,6 +13,10 @@ if (!gc) throw new Error('heap-loop.ts: run with node --expose-gc');
 
 const steps = Number(process.argv[2] ?? 10_000);
 const warmup = Number(process.argv[3] ?? 2_000);
+// 'retain': keep every step's loss with its graph (retainGraph), a deliberate leak that
+// shows the measurement can see one.
+const retain = process.argv[4] === 'retain';
+const retained: Tensor[] = [];
 const [batch, inputs, hidden, classes] = [16, 8, 16, 4];
 
 manualSeed(0);
@@ -28,7 +32,8 @@ function step(): { loss: number; hiddenActivation: Tensor } {
   const hiddenActivation = x.matmul(w1).add(b1).relu();
   const logProbs = hiddenActivation.matmul(w2).add(b2).logSoftmax();
   const loss = logProbs.gather(1, labels).mean().neg();
-  loss.backward();
+  loss.backward(undefined, { retainGraph: retain });
+  if (retain) retained.push(loss);
   noGrad(() => {
     for (const p of parameters) {
       if (p.grad === null) continue;

@@ -78,19 +78,24 @@ describe('the graph is released after backward', () => {
   });
 });
 
+/** Runs heap-loop.ts in a child `node --expose-gc` and returns its JSON report. */
+function runHeapLoop(...args: string[]) {
+  const script = fileURLToPath(new URL('./heap-loop.ts', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  // cwd = the repo root, so tsx resolves @xent/* through tsconfig paths to the sources.
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
 describe('heap stays flat over a 10 000-step training loop', () => {
   it('grows by less than 5% between warm-up and the end (child node --expose-gc)', () => {
-    const script = fileURLToPath(new URL('./heap-loop.ts', import.meta.url));
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    // cwd = the repo root, so tsx resolves @xent/* through tsconfig paths to the sources.
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '10000', '2000'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
-    const report = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}');
+    const report = runHeapLoop('10000', '2000');
     console.log(
       `heap after ${report.warmup} warm-up steps ${(report.heapAfterWarmup / 1e6).toFixed(2)} MB, ` +
         `after ${report.steps} steps ${(report.heapAtEnd / 1e6).toFixed(2)} MB ` +
@@ -101,5 +106,10 @@ describe('heap stays flat over a 10 000-step training loop', () => {
     expect(report.intermediateCollected).toBe(true);
     // The loop really trained (so the graph was built and used every step).
     expect(report.lastLoss).toBeLessThan(report.firstLoss / 10);
+  });
+
+  it('sees a leak: keeping each step’s graph alive grows the heap far past 5%', () => {
+    const report = runHeapLoop('1500', '500', 'retain');
+    expect(report.growth).toBeGreaterThan(0.5);
   });
 });
