@@ -15,6 +15,9 @@ export default defineConfig({
       '@xent/losses': source('losses'),
     },
   },
+  // Scan the worker too, so the dev server pre-bundles ndarray and gpu.js up front instead of
+  // discovering them mid-run and reloading the page.
+  optimizeDeps: { entries: ['index.html', 'src/worker.ts'] },
   // ES-module workers can load the gpu.js chunk on demand; the classic (iife) format cannot split.
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
