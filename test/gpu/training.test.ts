@@ -93,7 +93,8 @@ describe('training on the gpu backend', () => {
     const done = gpuInfo()!.kernels;
     expect(done.compiled).toBe(warm!.compiled);
     expect(done.live).toBeLessThanOrEqual(48);
-    expect(gpuInfo()!.routes.gpu.matmul).toBeGreaterThanOrEqual(3000);
+    // Two matmuls a step: x·w forward and xᵀ·g backward (autograd skips the gradient of the constant x).
+    expect(gpuInfo()!.routes.gpu.matmul).toBeGreaterThanOrEqual(2000);
   });
 
   it('a sweep over 200 shapes evicts and destroys old kernels (bounded live kernels)', () => {
