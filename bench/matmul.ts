@@ -1,0 +1,117 @@
+/**
+ * Matrix multiply throughput, float32, square N × N at N = 128 … 1024, in the three layouts a
+ * training step uses: A·B (forward), A·Bᵀ (gradient of the input), Aᵀ·B (gradient of the
+ * weights). xent through its public `matmul` (transposes are views; the kernel packs them)
+ * beside tf.matMul with its transpose flags on the tfjs cpu and wasm backends.
+ * Run alone: `pnpm exec tsx bench/matmul.ts`.
+ */
+import { Generator, matmul, type NDArray, rand } from '@xent/tensor';
+import { opsPerSecond, type Result, type TfBackend, useTfBackend } from './harness.ts';
+
+const SIZES = [128, 256, 512, 1024];
+
+interface Layout {
+  name: string;
+  transA: boolean;
+  transB: boolean;
+}
+
+const LAYOUTS: Layout[] = [
+  { name: 'A·B', transA: false, transB: false },
+  { name: 'A·Bᵀ', transA: false, transB: true },
+  { name: 'Aᵀ·B', transA: true, transB: false },
+];
+
+/** xent's product of a (or aᵀ) and b (or bᵀ); a transpose is a strided view, never a copy. */
+export function xentMatmul(a: NDArray, b: NDArray, transA: boolean, transB: boolean): NDArray {
+  return matmul(transA ? a.transpose() : a, transB ? b.transpose() : b);
+}
+
+/** GFLOP/s of a square N × N product done `hz` times a second (2N³ flops each). */
+function gflops(n: number, hz: number): number {
+  return (hz * 2 * n ** 3) / 1e9;
+}
+
+function resultName(n: number, layout: Layout): string {
+  return `matmul ${n} ${layout.name} f32`;
+}
+
+/** The largest |x − y| over two equally long arrays, relative to the largest |y|. */
+function relativeDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < y.length; i++) {
+    difference = Math.max(difference, Math.abs(x[i] - y[i]));
+    scale = Math.max(scale, Math.abs(y[i]));
+  }
+  return difference / scale;
+}
+
+/** Measures every size and layout; logs each figure as it lands. */
+export async function benchMatmul(): Promise<Result[]> {
+  const generator = new Generator(42);
+  const operands = SIZES.map((n) => ({ n, a: rand([n, n], { generator }), b: rand([n, n], { generator }) }));
+  const results = new Map<string, Result>();
+  for (const { n } of operands) {
+    for (const layout of LAYOUTS) {
+      const name = resultName(n, layout);
+      results.set(name, {
+        name,
+        unit: 'GFLOP/s',
+        higherIsBetter: true,
+        xent: null,
+        tfjsCpu: null,
+        tfjsWasm: null,
+      });
+    }
+  }
+
+  for (const { n, a, b } of operands) {
+    for (const layout of LAYOUTS) {
+      const name = resultName(n, layout);
+      const { hz, rme } = opsPerSecond(`xent ${name}`, () => {
+        xentMatmul(a, b, layout.transA, layout.transB);
+      });
+      results.get(name)!.xent = gflops(n, hz);
+      console.log(`  xent       ${name}: ${gflops(n, hz).toFixed(2)} GFLOP/s ±${rme.toFixed(1)}%`);
+    }
+  }
+
+  for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
+    const tf = await useTfBackend(backend);
+    if (!tf) {
+      console.log(`  tfjs-${backend} could not start; its column stays empty`);
+      continue;
+    }
+    for (const { n, a, b } of operands) {
+      const tfA = tf.tensor2d(a.values() as Float32Array, [n, n]);
+      const tfB = tf.tensor2d(b.values() as Float32Array, [n, n]);
+      for (const layout of LAYOUTS) {
+        const name = resultName(n, layout);
+        const product = () => tf.matMul(tfA, tfB, layout.transA, layout.transB);
+        if (n === SIZES[0]) {
+          // Both sides must compute the same product before their speeds mean anything.
+          const expected = xentMatmul(a, b, layout.transA, layout.transB).values();
+          const actual = tf.tidy(product).dataSync();
+          const difference = relativeDifference(actual, expected);
+          if (difference > 1e-4) throw new Error(`${name}: tfjs-${backend} and xent differ by ${difference}`);
+        }
+        const { hz, rme } = opsPerSecond(`tfjs-${backend} ${name}`, () => {
+          const c = product();
+          c.dataSync();
+          c.dispose();
+        });
+        const result = results.get(name)!;
+        if (backend === 'cpu') result.tfjsCpu = gflops(n, hz);
+        else result.tfjsWasm = gflops(n, hz);
+        console.log(
+          `  tfjs-${backend.padEnd(5)}${name}: ${gflops(n, hz).toFixed(2)} GFLOP/s ±${rme.toFixed(1)}%`,
+        );
+      }
+      tf.dispose([tfA, tfB]);
+    }
+  }
+  return [...results.values()];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchMatmul());
