@@ -185,3 +185,8 @@ export function loadFirstNames(): FirstNames {
   const male = maleFirstNames();
   return { female, male, all: [...new Set([...female, ...male])] };
 }
+
+/** The first `perClass` samples of each of `numClasses` classes (all of a smaller class). */
+export function firstPerClass(set: DigitSet, perClass: number, numClasses = 10): DigitSet {
+  return longTail(set, new Array<number>(numClasses).fill(perClass)).set;
+}

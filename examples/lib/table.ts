@@ -17,17 +17,23 @@ export function formatTable(rows: readonly Row[], options: { title?: string; dig
   const cells = rows.map((row) =>
     columns.map((column) => {
       const value = row[column];
-      if (typeof value !== 'number') return value ?? '';
+      if (typeof value !== 'number') return escapePipes(value ?? '');
       return Number.isInteger(value) ? String(value) : value.toFixed(digits);
     }),
   );
   const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number'));
-  const widths = columns.map((column, j) => Math.max(column.length, 3, ...cells.map((row) => row[j].length)));
+  const headers = columns.map(escapePipes);
+  const widths = headers.map((header, j) => Math.max(header.length, 3, ...cells.map((row) => row[j].length)));
   const line = (values: string[]) =>
     `| ${values.map((value, j) => (numeric[j] ? value.padStart(widths[j]) : value.padEnd(widths[j]))).join(' | ')} |`;
   const rule = `|${widths.map((w, j) => (numeric[j] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
-  const lines = [line(columns), rule, ...cells.map(line)];
+  const lines = [line(headers), rule, ...cells.map(line)];
   return [...(options.title ? [`\n${options.title}`] : []), ...lines].join('\n');
+}
+
+/** A cell's text with Markdown's column separator escaped. */
+function escapePipes(text: string): string {
+  return text.replaceAll('|', '\\|');
 }
 
 /** Prints {@link formatTable} to stdout. */
