@@ -181,4 +181,22 @@ describe('routing', () => {
     expect(after.gpu.matmul - before.gpu.matmul).toBe(1);
     expect(after.js.matmul - before.js.matmul).toBe(1);
   });
+  it('passes reductions over leading axes through to js reduceMiddle (no permute-and-copy)', () => {
+    for (const name of ['gpu', 'auto']) {
+      const backend = setBackend(name);
+      if (!gpuAvailable) {
+        expect(backend.name).toBe('js');
+        continue;
+      }
+      expect(backend.reduceMiddle).toBeTypeOf('function');
+      const x = random([64, 48]);
+      const before = structuredClone(gpuInfo()!.routes);
+      const got = sum(x, { axis: 0 }); // the bias gradient's shape of reduction
+      const after = gpuInfo()!.routes;
+      expect(after.js.reduce - before.js.reduce).toBe(1);
+      expect(after.gpu.reduce - before.gpu.reduce).toBe(0);
+      setBackend('js');
+      expect(relativeError(got, sum(x, { axis: 0 }))).toBeLessThan(1e-6);
+    }
+  });
 });

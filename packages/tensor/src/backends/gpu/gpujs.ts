@@ -1,8 +1,9 @@
 /**
  * The part of gpu.js xent uses, typed here rather than imported: gpu.js is an optional
- * dependency (tsc must pass without it), and its own types are wrong in two places we rely
- * on — `Input` rejects `Float32Array`, and `asyncMode` kernels are not typed as returning
- * Promises. Loading is lazy: nothing here touches gpu.js until a gpu backend is selected.
+ * dependency, and its own types are wrong in two places we rely on — `Input` rejects
+ * `Float32Array`, and `asyncMode` kernels are not typed as returning Promises. The one
+ * literal `import('gpu.js')` (for bundlers) is read as `unknown`. Loading is lazy: nothing
+ * here touches gpu.js until a gpu backend is selected.
  */
 import { environment } from '../../backend.js';
 
@@ -111,18 +112,31 @@ export function loadGpuJsSync(): GpuJsModule | null {
   return loaded;
 }
 
-/** gpu.js through a dynamic `import()`; null (with {@link gpuJsLoadError} set) when it fails. */
+/**
+ * gpu.js for {@link loadBackend}: the global `GPU` when a page included gpu-browser.js,
+ * otherwise a dynamic `import('gpu.js')`. The specifier is a literal so bundlers (Vite,
+ * esbuild, webpack) resolve the optional package and split it into a chunk fetched only
+ * here; Node resolves it as usual. Null (with {@link gpuJsLoadError} set) when it fails.
+ */
 export async function loadGpuJs(): Promise<GpuJsModule | null> {
   if (loaded) return loaded;
-  // A variable specifier keeps tsc and bundlers from requiring the optional package.
-  const specifier = 'gpu.js';
+  const fromGlobal = asModule((globalThis as { GPU?: unknown }).GPU);
+  if (fromGlobal) {
+    loaded = fromGlobal;
+    return loaded;
+  }
   try {
-    loaded = asModule(await import(/* @vite-ignore */ specifier));
+    loaded = asModule(await importGpuJs());
     if (!loaded) lastError = 'gpu.js loaded but exports no GPU class';
   } catch (error) {
     lastError = `gpu.js could not be loaded (${firstLine(error)})`;
   }
   return loaded;
+}
+
+/** `import('gpu.js')`, typed as unknown: its own types are not the ones xent relies on. */
+function importGpuJs(): Promise<unknown> {
+  return import('gpu.js');
 }
 
 function firstLine(error: unknown): string {

@@ -63,6 +63,12 @@ export function routedBackend(
         kernels.reduce(op, a, outer, inner, out);
       } else jsBackend.reduce(op, a, outer, inner, out);
     },
+    // Reductions over leading or middle axes (the bias gradient) have no gpu kernel; passing
+    // them through keeps js's in-place path instead of a permute-and-copy to a last-axis reduce.
+    reduceMiddle(op, a, outer, reduced, inner, out) {
+      counts.js.reduce++;
+      jsBackend.reduceMiddle!(op, a, outer, reduced, inner, out);
+    },
     matmul(a, b, out) {
       const [batch, m, k] = a.shape;
       if (useGpu('matmul', isFloat32(a, b, out), batch * m * k * b.shape[2])) kernels.matmul(a, b, out);
