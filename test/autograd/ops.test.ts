@@ -19,6 +19,7 @@ import {
   gelu,
   indexSelect,
   leakyRelu,
+  linear,
   log,
   log1p,
   logSigmoid,
@@ -217,6 +218,31 @@ const OPS: Record<string, OpCase[]> = {
       label: 'correction 0',
       inputs: () => [x([2, 5], { seed: 54 })],
       fn: (a) => variance(a, 1, { correction: 0 }),
+    },
+  ],
+  linear: [
+    {
+      label: '[3, 4] · [2, 4]ᵀ + [2]',
+      inputs: () => [x([3, 4], { seed: 75 }), x([2, 4], { seed: 76 }), x([2], { seed: 77 })],
+      fn: linear,
+    },
+    {
+      label: '[3, 4] transposed · [2, 4] sliced, no bias',
+      inputs: () => [
+        x([3, 4], { seed: 78, layout: 'transposed' }),
+        x([2, 4], { seed: 79, layout: 'sliced' }),
+      ],
+      fn: (a, w) => linear(a, w),
+    },
+    {
+      label: 'batch [2, 3, 4] · [2, 4]ᵀ + [2]',
+      inputs: () => [x([2, 3, 4], { seed: 80 }), x([2, 4], { seed: 82 }), x([2], { seed: 83 })],
+      fn: linear,
+    },
+    {
+      label: '[4] · [2, 4]ᵀ + [2]',
+      inputs: () => [x([4], { seed: 84 }), x([2, 4], { seed: 85 }), x([2], { seed: 86 })],
+      fn: linear,
     },
   ],
   matmul: [
@@ -558,7 +584,7 @@ const NOT_OPS = [
 ];
 
 /** Ops that only exist as functions: they take several tensors or none is "the" receiver. */
-const FUNCTION_ONLY = ['concat', 'stack', 'where'];
+const FUNCTION_ONLY = ['concat', 'linear', 'stack', 'where'];
 
 /** Function name → Tensor method name, where they differ (torch's `Tensor.var`). */
 const METHOD_NAMES: Record<string, string> = { variance: 'var' };

@@ -47,7 +47,7 @@ export {
   sub,
 } from './ops/elementwise.js';
 export { gather, type IndexLike, indexSelect, maskedFill, scatterAdd, where } from './ops/indexing.js';
-export { matmul } from './ops/linalg.js';
+export { linear, matmul } from './ops/linalg.js';
 export { type Axis, logsumexp, max, mean, min, sum, variance } from './ops/reduce.js';
 export {
   concat,

@@ -17,3 +17,26 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     b.requiresGrad ? sumToShape(matmul(a.transpose(), g), b.shape) : null,
   ]);
 }
+
+/**
+ * y = x·Wᵀ + b (PyTorch's `F.linear`): `input` `[..., in]`, `weight` `[out, in]`, `bias` `[out]`.
+ * The same numbers as `matmul(input, weight.transpose()).add(bias)`, as one node so that
+ * backward makes each gradient directly in its parameter's layout:
+ * dx = G·W, dW = Gᵀ·x (a contiguous `[out, in]`, where the composed form yields a transposed
+ * view that the leaf's accumulation must copy element by element), db = Σ G over every axis
+ * but the last (no broadcast add node, no sumToShape). All three are differentiable ops.
+ */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const product = nd.matmul(input.data, weight.data.transpose());
+  const output = bias ? nd.add(product, bias.data) : product;
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return record('linear', output, inputs, (g) => {
+    const rows = g.reshape([-1, weight.shape[0]]);
+    const gradients = [
+      input.requiresGrad ? matmul(g, weight) : null,
+      weight.requiresGrad ? matmul(rows.transpose(), input.reshape([-1, weight.shape[1]])) : null,
+    ];
+    if (bias) gradients.push(bias.requiresGrad ? rows.sum(0) : null);
+    return gradients;
+  });
+}

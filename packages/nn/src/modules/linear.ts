@@ -1,4 +1,4 @@
-import type { Tensor } from '@xent/autograd';
+import { linear, type Tensor } from '@xent/autograd';
 import { type DType, type Generator, NDArray, ValueError } from '@xent/tensor';
 import { kaimingUniform, uniform } from '../init.js';
 import { Parameter } from '../parameter.js';
@@ -56,8 +56,7 @@ export class Linear extends Module {
         `Linear: input has shape [${input.shape.join(', ')}] but the last dimension must be inFeatures = ${this.inFeatures}`,
       );
     }
-    const product = input.matmul(this.weight.transpose());
-    return this.bias ? product.add(this.bias) : product;
+    return linear(input, this.weight, this.bias);
   }
 
   override extraRepr(): string {
