@@ -10,6 +10,7 @@ import { benchCrossEntropy } from './cross-entropy.ts';
 import { benchElementwise } from './elementwise.ts';
 import { describeRun, printTable, type Result, useTfBackend, writeResults } from './harness.ts';
 import { benchMatmul } from './matmul.ts';
+import { benchMemory } from './memory.ts';
 import { benchMlpStep } from './mlp-step.ts';
 
 /** A benchmark module: measures its figures and returns one Result per figure. */
@@ -25,6 +26,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'cross-entropy', run: benchCrossEntropy },
   { name: 'autograd', run: benchAutograd },
   { name: 'mlp-step', run: benchMlpStep },
+  { name: 'memory', run: benchMemory },
 ];
 
 const results: Result[] = [];

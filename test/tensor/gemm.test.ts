@@ -1,5 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { type FloatArray, gemm } from '../../packages/tensor/src/kernels/gemm.ts';
+import { gemmWasm, wasmGemmAvailable } from '../../packages/tensor/src/kernels/gemm-wasm.ts';
+
+/** A gemm implementation under test, with the dtypes it accepts. */
+interface Kernel {
+  name: string;
+  dtypes: DType[];
+  run: typeof gemm;
+}
+
+/** The wasm kernel behind gemm's signature: it takes float32 only, which every case here honours. */
+const runWasm: typeof gemm = (
+  m,
+  n,
+  k,
+  a,
+  aOffset,
+  aRow,
+  aCol,
+  b,
+  bOffset,
+  bRow,
+  bCol,
+  c,
+  cOffset,
+  accumulate,
+) => {
+  if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array))
+    throw new Error('the wasm gemm takes float32 arrays');
+  gemmWasm(m, n, k, a, aOffset, aRow, aCol, b, bOffset, bRow, bCol, c, cOffset, accumulate);
+};
+
+const kernels: Kernel[] = [
+  { name: 'TypeScript gemm', dtypes: ['float32', 'float64'], run: gemm },
+  { name: 'wasm SIMD gemm', dtypes: ['float32'], run: runWasm },
+];
 
 /** mulberry32: a tiny seeded PRNG, so every run multiplies the same matrices. */
 function mulberry32(seed: number): () => number {
@@ -110,7 +145,7 @@ interface Case {
   dtype: DType;
 }
 
-function check({ m, n, k, transA, transB, padded, accumulate, dtype }: Case, seed: number) {
+function check(run: typeof gemm, { m, n, k, transA, transB, padded, accumulate, dtype }: Case, seed: number) {
   const random = mulberry32(seed);
   const a = operand(dtype, m, k, transA, padded, random);
   const b = operand(dtype, k, n, transB, padded, random);
@@ -120,7 +155,7 @@ function check({ m, n, k, transA, transB, padded, accumulate, dtype }: Case, see
   const guardBefore = c[cOffset - 1];
   const guardAfter = c[cOffset + m * n];
 
-  gemm(
+  run(
     m,
     n,
     k,
@@ -158,10 +193,13 @@ const layouts = [
   { name: 'Aᵀ·B', transA: true, transB: false },
   { name: 'Aᵀ·Bᵀ', transA: true, transB: true },
 ];
-const dtypes: DType[] = ['float32', 'float64'];
 const edgeSizes = [0, 1, 2, 3, 5, 7, 13, 31, 67, 129];
 
-describe('gemm', () => {
+it('the wasm SIMD gemm is available here (Node 20 has WebAssembly SIMD), so it is tested below', () => {
+  expect(wasmGemmAvailable()).toBe(true);
+});
+
+describe.each(kernels)('$name', ({ dtypes, run }) => {
   for (const dtype of dtypes) {
     for (const { name, transA, transB } of layouts) {
       it(`${name} ${dtype}: every m, n, k in {0, 1, 3, 7, 13, 67}`, () => {
@@ -170,7 +208,7 @@ describe('gemm', () => {
         for (const m of sizes) {
           for (const n of sizes) {
             for (const k of sizes) {
-              check({ m, n, k, transA, transB, padded: false, accumulate: false, dtype }, seed++);
+              check(run, { m, n, k, transA, transB, padded: false, accumulate: false, dtype }, seed++);
             }
           }
         }
@@ -182,17 +220,23 @@ describe('gemm', () => {
         for (let trial = 0; trial < 24; trial++) {
           const padded = trial % 2 === 1;
           const accumulate = trial % 4 >= 2;
-          check({ m: pick(), n: pick(), k: pick(), transA, transB, padded, accumulate, dtype }, 100 + trial);
+          check(
+            run,
+            { m: pick(), n: pick(), k: pick(), transA, transB, padded, accumulate, dtype },
+            100 + trial,
+          );
         }
       });
     }
 
     it(`${dtype}: sizes that cross the cache blocks (k > 256, m > 128, n > 1020)`, () => {
       check(
+        run,
         { m: 131, n: 1031, k: 300, transA: false, transB: true, padded: true, accumulate: false, dtype },
         7,
       );
       check(
+        run,
         { m: 257, n: 29, k: 517, transA: true, transB: false, padded: false, accumulate: true, dtype },
         8,
       );
@@ -200,30 +244,30 @@ describe('gemm', () => {
   }
 
   it('1×1 times 1×1', () => {
-    const c = new Float64Array([10]);
-    gemm(1, 1, 1, new Float64Array([3]), 0, 1, 1, new Float64Array([4]), 0, 1, 1, c, 0);
+    const c = new Float32Array([10]);
+    run(1, 1, 1, new Float32Array([3]), 0, 1, 1, new Float32Array([4]), 0, 1, 1, c, 0);
     expect(c[0]).toBe(12);
-    gemm(1, 1, 1, new Float64Array([3]), 0, 1, 1, new Float64Array([4]), 0, 1, 1, c, 0, true);
+    run(1, 1, 1, new Float32Array([3]), 0, 1, 1, new Float32Array([4]), 0, 1, 1, c, 0, true);
     expect(c[0]).toBe(24);
   });
 
   it('hand-computed 2×3 · 3×2, on both paths', () => {
-    const a = new Float64Array([1, 2, 3, 4, 5, 6]);
-    const b = new Float64Array([7, 8, 9, 10, 11, 12]);
-    const c = new Float64Array(4);
-    gemm(2, 2, 3, a, 0, 3, 1, b, 0, 2, 1, c, 0);
+    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
+    const b = new Float32Array([7, 8, 9, 10, 11, 12]);
+    const c = new Float32Array(4);
+    run(2, 2, 3, a, 0, 3, 1, b, 0, 2, 1, c, 0);
     expect(Array.from(c)).toEqual([58, 64, 139, 154]);
     // The same product padded with zeros to a size that takes the packed path.
     const size = 40;
-    const bigA = new Float64Array(size * size);
-    const bigB = new Float64Array(size * size);
+    const bigA = new Float32Array(size * size);
+    const bigB = new Float32Array(size * size);
     bigA.set([1, 2, 3], 0);
     bigA.set([4, 5, 6], size);
     bigB.set([7, 8], 0);
     bigB.set([9, 10], size);
     bigB.set([11, 12], 2 * size);
-    const bigC = new Float64Array(size * size).fill(Number.NaN);
-    gemm(size, size, size, bigA, 0, size, 1, bigB, 0, size, 1, bigC, 0);
+    const bigC = new Float32Array(size * size).fill(Number.NaN);
+    run(size, size, size, bigA, 0, size, 1, bigB, 0, size, 1, bigC, 0);
     expect([bigC[0], bigC[1], bigC[size], bigC[size + 1], bigC[2], bigC[size * size - 1]]).toEqual([
       58, 64, 139, 154, 0, 0,
     ]);
@@ -231,21 +275,21 @@ describe('gemm', () => {
 
   it('k = 0 writes zeros, or leaves C alone when accumulating', () => {
     const c = new Float32Array([1, 2, 3, 4, 5]);
-    gemm(2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 1);
+    run(2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 1);
     expect(Array.from(c)).toEqual([1, 0, 0, 0, 0]);
     c.set([1, 2, 3, 4, 5]);
-    gemm(2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 1, true);
+    run(2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 1, true);
     expect(Array.from(c)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('broadcast operands (stride 0) are read, not assumed contiguous', () => {
     // A is one row [1, 2, …, 40] repeated 40 times (row stride 0); B is the identity.
     const size = 40;
-    const row = Float64Array.from({ length: size }, (_, i) => i + 1);
-    const identity = new Float64Array(size * size);
+    const row = Float32Array.from({ length: size }, (_, i) => i + 1);
+    const identity = new Float32Array(size * size);
     for (let i = 0; i < size; i++) identity[i * size + i] = 1;
-    const c = new Float64Array(size * size);
-    gemm(size, size, size, row, 0, 0, 1, identity, 0, size, 1, c, 0);
+    const c = new Float32Array(size * size);
+    run(size, size, size, row, 0, 0, 1, identity, 0, size, 1, c, 0);
     for (let i = 0; i < size; i++)
       expect(Array.from(c.subarray(i * size, (i + 1) * size))).toEqual(Array.from(row));
   });

@@ -1,12 +1,13 @@
 /**
  * The default backend: plain TypeScript over typed arrays. Contiguous inputs take tight
  * loops; strided and broadcast views take the generated odometer loops; reductions run on
- * contiguous blocks without copying; matmul is the packed, register-tiled {@link gemm}.
+ * contiguous blocks without copying; matmul is {@link gemmAuto}: the WebAssembly SIMD gemm for
+ * float32 where available, else the packed, register-tiled TypeScript gemm.
  */
 import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
 import type { FloatArray } from '../dtype.js';
 import { type BinaryKernel, compileBinary, compileUnary, type UnaryKernel } from '../kernels/elementwise.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemmAuto } from '../kernels/gemm-select.js';
 import { reduceMiddle, reduceRows } from '../kernels/reduce.js';
 import { softmaxRows } from '../kernels/softmax.js';
 import { erf } from '../math.js';
@@ -105,7 +106,7 @@ export const jsBackend: Backend = {
     const [bBatch, bRow, bCol] = b.strides;
     const c = out.data as FloatArray;
     for (let i = 0; i < batch; i++) {
-      gemm(
+      gemmAuto(
         m,
         n,
         k,

@@ -1,0 +1,225 @@
+/**
+ * Float32 C (+)= A · B on the WebAssembly SIMD kernel of wasm/gemm.wat, behind the same signature
+ * as the TypeScript {@link gemm}.
+ *
+ * Each call copies the part of A's and B's storage that the views span into one wasm memory (a
+ * plain memcpy for any strides, since the kernel's `pack` reads strides itself), packs both into
+ * panels there, runs the kernel into a padded C, and copies C out. The memory grows on demand and
+ * is reused, so steady-state calls allocate nothing. When worker threads are available
+ * (kernels/gemm-threads.ts), large products split C's rows with a second thread on the same memory.
+ */
+import { XentError } from '../errors.js';
+import { gemm } from './gemm.js';
+import { parallelGemm, startGemmThreads, type WasmGemmExports } from './gemm-threads.js';
+import { GEMM_WASM_SHARED, GEMM_WASM_UNSHARED } from './wasm/gemm-binary.js';
+
+/** Rows of one packed A sliver and columns of one packed B sliver (the kernel's 4 × 8 tile). */
+const MR = 4;
+const NR = 8;
+const PAGE_BYTES = 65536;
+/** gemm.wat declares the shared memory with this maximum (1 GiB). */
+const MAX_PAGES = 16384;
+/** A view spanning more than this many times its element count is gathered instead of copied. */
+const MAX_SPAN_RATIO = 4;
+
+/** The loaded kernel: its exports, memory, and a float32 view of the memory. */
+interface WasmGemm extends WasmGemmExports {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  heap: Float32Array;
+}
+
+let kernel: WasmGemm | null | undefined;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Compiles the kernel on first use. The shared-memory variant when the host has shared wasm
+ * memory (Node; browsers only when cross-origin isolated), else the unshared one; null when
+ * WebAssembly SIMD is missing, which WebAssembly.validate on the kernel's own bytes detects.
+ */
+function load(): WasmGemm | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  if (typeof WebAssembly !== 'object') return kernel;
+  const sharedBytes = decodeBase64(GEMM_WASM_SHARED);
+  let shared = typeof SharedArrayBuffer === 'function' && WebAssembly.validate(sharedBytes);
+  let memory: WebAssembly.Memory | null = null;
+  if (shared) {
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    } catch {
+      shared = false;
+    }
+  }
+  const bytes = shared ? sharedBytes : decodeBase64(GEMM_WASM_UNSHARED);
+  if (!WebAssembly.validate(bytes)) return kernel;
+  memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const exports = instance.exports as unknown as WasmGemmExports;
+  kernel = { module, memory, heap: new Float32Array(memory.buffer), pack: exports.pack, gemm: exports.gemm };
+  if (shared) startGemmThreads(module, memory);
+  return kernel;
+}
+
+/** Whether the WebAssembly SIMD kernel can run here (compiles it on the first call). */
+export function wasmGemmAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Makes the memory at least `bytes` long; false when that would pass the kernel's maximum. */
+function reserve(wasm: WasmGemm, bytes: number): boolean {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  const current = wasm.memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > current) {
+    if (pages > MAX_PAGES) return false;
+    wasm.memory.grow(pages - current);
+  }
+  // A grown memory has a new buffer; a shared one may also hand out a new buffer object.
+  if (wasm.heap.length * 4 !== wasm.memory.buffer.byteLength)
+    wasm.heap = new Float32Array(wasm.memory.buffer);
+  return true;
+}
+
+/** Rounds a byte count up to 16, so every region is aligned for v128 loads. */
+function align(bytes: number): number {
+  return (bytes + 15) & ~15;
+}
+
+/** Where a strided rows × cols view sits in its storage: the lowest and highest index it reads. */
+function span(offset: number, rows: number, cols: number, rowStride: number, colStride: number) {
+  const rowReach = rowStride * (rows - 1);
+  const colReach = colStride * (cols - 1);
+  return {
+    low: offset + Math.min(0, rowReach) + Math.min(0, colReach),
+    high: offset + Math.max(0, rowReach) + Math.max(0, colReach),
+  };
+}
+
+/** How an operand was laid into wasm memory: byte address of element (0, 0) and its strides. */
+interface Placed {
+  address: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/**
+ * Puts a rows × cols view into the heap at float index `at`: its whole span in one `set` when the
+ * span is dense enough, otherwise gathered row by row into a contiguous block (a column slice of a
+ * huge matrix would copy the matrix). Returns where element (0, 0) landed.
+ */
+function place(
+  heap: Float32Array,
+  at: number,
+  data: Float32Array,
+  offset: number,
+  rows: number,
+  cols: number,
+  rowStride: number,
+  colStride: number,
+): Placed {
+  const { low, high } = span(offset, rows, cols, rowStride, colStride);
+  if (high - low + 1 <= MAX_SPAN_RATIO * rows * cols) {
+    heap.set(data.subarray(low, high + 1), at);
+    return { address: 4 * (at + offset - low), rowStride, colStride };
+  }
+  let index = at;
+  for (let i = 0; i < rows; i++) {
+    const rowStart = offset + i * rowStride;
+    for (let j = 0; j < cols; j++) heap[index++] = data[rowStart + j * colStride];
+  }
+  return { address: 4 * at, rowStride: cols, colStride: 1 };
+}
+
+/** Floats the heap needs to place a view: its span, or a gathered copy (the same test as place). */
+function placedLength(offset: number, rows: number, cols: number, rowStride: number, colStride: number) {
+  const { low, high } = span(offset, rows, cols, rowStride, colStride);
+  return high - low + 1 <= MAX_SPAN_RATIO * rows * cols ? high - low + 1 : rows * cols;
+}
+
+/**
+ * C[m×n] (+)= A[m×k] · B[k×n] in float32 on the wasm kernel; the arguments mean what they mean for
+ * {@link gemm}. Products are summed in float32 (f32x4 lanes, k-blocks of 256). Falls back to the
+ * TypeScript gemm only when the operands would not fit in the kernel's 1 GiB memory.
+ * Throws when WebAssembly SIMD is unavailable: check {@link wasmGemmAvailable} first.
+ */
+export function gemmWasm(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: Float32Array,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float32Array,
+  cOffset: number,
+  accumulate = false,
+): void {
+  const wasm = load();
+  if (!wasm) throw new XentError('gemmWasm: WebAssembly SIMD is unavailable here; use gemm');
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
+    return;
+  }
+  const mPad = Math.ceil(m / MR) * MR;
+  const nPad = Math.ceil(n / NR) * NR;
+  // Regions, in bytes: A as given, B as given, packed A, packed B, padded C.
+  const rawA = 0;
+  const rawB = align(rawA + 4 * placedLength(aOffset, m, k, aRowStride, aColStride));
+  const packedA = align(rawB + 4 * placedLength(bOffset, k, n, bRowStride, bColStride));
+  const packedB = align(packedA + 4 * mPad * k);
+  const cAddress = align(packedB + 4 * nPad * k);
+  const end = cAddress + 4 * mPad * nPad;
+  if (!reserve(wasm, end)) {
+    gemm(
+      m,
+      n,
+      k,
+      a,
+      aOffset,
+      aRowStride,
+      aColStride,
+      b,
+      bOffset,
+      bRowStride,
+      bColStride,
+      c,
+      cOffset,
+      accumulate,
+    );
+    return;
+  }
+  const heap = wasm.heap;
+  const aPlaced = place(heap, rawA / 4, a, aOffset, m, k, aRowStride, aColStride);
+  const bPlaced = place(heap, rawB / 4, b, bOffset, k, n, bRowStride, bColStride);
+  // A is packed in slivers of MR rows; B in slivers of NR columns, so its "rows" are B's columns.
+  wasm.pack(aPlaced.address, aPlaced.rowStride, aPlaced.colStride, m, k, MR, packedA);
+  wasm.pack(bPlaced.address, bPlaced.colStride, bPlaced.rowStride, n, k, NR, packedB);
+  if (!parallelGemm(wasm, mPad, nPad, k, packedA, packedB, cAddress)) {
+    wasm.gemm(0, mPad, mPad, nPad, k, packedA, packedB, cAddress);
+  }
+  const cFloat = cAddress / 4;
+  if (accumulate) {
+    for (let i = 0; i < m; i++) {
+      const from = cFloat + i * nPad;
+      const to = cOffset + i * n;
+      for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
+    }
+  } else if (nPad === n) {
+    c.set(heap.subarray(cFloat, cFloat + m * n), cOffset);
+  } else {
+    for (let i = 0; i < m; i++)
+      c.set(heap.subarray(cFloat + i * nPad, cFloat + i * nPad + n), cOffset + i * n);
+  }
+}

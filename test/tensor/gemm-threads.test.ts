@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { gemm } from '../../packages/tensor/src/kernels/gemm.ts';
+import {
+  gemmThreadsProducts,
+  gemmThreadsState,
+  THREAD_MIN_WORK,
+} from '../../packages/tensor/src/kernels/gemm-threads.ts';
+import { gemmWasm } from '../../packages/tensor/src/kernels/gemm-wasm.ts';
+
+function filled(length: number, seed: number): Float32Array {
+  const data = new Float32Array(length);
+  let state = seed;
+  for (let i = 0; i < length; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    data[i] = state / 1073741824 - 1;
+  }
+  return data;
+}
+
+/** Polls until the worker has instantiated the kernel (it starts when the kernel first loads). */
+async function workerReady(): Promise<void> {
+  gemmWasm(1, 1, 1, new Float32Array(1), 0, 1, 1, new Float32Array(1), 0, 1, 1, new Float32Array(1), 0);
+  for (let waited = 0; gemmThreadsState() === 'starting' && waited < 20_000; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('wasm gemm on two threads', () => {
+  it('splits large products with the worker and gets the TypeScript gemm’s numbers', async () => {
+    await workerReady();
+    expect(gemmThreadsState()).toBe('ready');
+    const before = gemmThreadsProducts();
+    // Odd sizes (rows not a multiple of the split), every layout, with and without accumulate.
+    const shapes = [
+      [203, 131, 97],
+      [96, 300, 257],
+      [517, 17, 129],
+    ];
+    let seed = 1;
+    for (const [m, n, k] of shapes) {
+      expect(m * n * k).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+      for (const [transA, transB] of [
+        [false, false],
+        [false, true],
+        [true, false],
+      ]) {
+        for (const accumulate of [false, true]) {
+          const a = filled(m * k, seed++);
+          const b = filled(k * n, seed++);
+          const initial = filled(m * n, seed++);
+          const [aRow, aCol] = transA ? [1, m] : [k, 1];
+          const [bRow, bCol] = transB ? [1, k] : [n, 1];
+          const expected = Float64Array.from(initial);
+          gemm(
+            m,
+            n,
+            k,
+            Float64Array.from(a),
+            0,
+            aRow,
+            aCol,
+            Float64Array.from(b),
+            0,
+            bRow,
+            bCol,
+            expected,
+            0,
+            accumulate,
+          );
+          const actual = initial.slice();
+          gemmWasm(m, n, k, a, 0, aRow, aCol, b, 0, bRow, bCol, actual, 0, accumulate);
+          let worst = 0;
+          for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+          // Terms are below 1 in magnitude, so k·2⁻²³-ish rounding bounds the float32 error.
+          expect(worst).toBeLessThan(k * 1e-6);
+        }
+      }
+    }
+    expect(gemmThreadsProducts() - before).toBe(shapes.length * 6);
+    expect(gemmThreadsState()).toBe('ready');
+  });
+
+  it('does not keep a process alive: a script that used the worker exits on its own', () => {
+    const kernel = new URL('../../packages/tensor/src/kernels/gemm-wasm.ts', import.meta.url).pathname;
+    const threads = new URL('../../packages/tensor/src/kernels/gemm-threads.ts', import.meta.url).pathname;
+    const script = `
+      import { gemmWasm } from '${kernel}';
+      import { gemmThreadsProducts, gemmThreadsState } from '${threads}';
+      const n = 256, a = new Float32Array(n * n).fill(1), c = new Float32Array(n * n);
+      gemmWasm(n, n, n, a, 0, n, 1, a, 0, n, 1, c, 0);
+      for (let i = 0; i < 400 && gemmThreadsState() !== 'ready'; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      gemmWasm(n, n, n, a, 0, n, 1, a, 0, n, 1, c, 0);
+      console.log(gemmThreadsProducts(), c[0]);
+    `;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    // One product shared with the worker, and C = 256 everywhere; then the process ended by itself.
+    expect(output.trim()).toBe('1 256');
+  });
+});
