@@ -1,5 +1,5 @@
 import type { NDArray } from '@xent/tensor';
-import { shouldRecord } from './graph.js';
+import { type BackwardFn, shouldRecord } from './graph.js';
 import { Tensor } from './tensor.js';
 
 /** A tensor operand, or a plain number that broadcasts as a constant. */
@@ -16,8 +16,15 @@ export type OpBackward = (gradOutput: Tensor, output: Tensor) => (Tensor | null)
 export function record(name: string, data: NDArray, inputs: Tensor[], backward: OpBackward): Tensor {
   if (!shouldRecord(inputs)) return new Tensor(data);
   const output = new Tensor(data, { requiresGrad: true });
-  output.gradFn = { name, inputs, backward: (gradOutput) => backward(gradOutput, output) };
+  output.gradFn = { name, inputs, backward: bindOutput(backward, output) };
   return output;
+}
+
+// A closure returned from a function rather than written in the object literal: under tsx
+// (esbuild with keepNames) an arrow in a property position gets a `__name` call, a
+// defineProperty per recorded op that was ~6 % of a chain of small ops (bench/NOTES.md).
+function bindOutput(backward: OpBackward, output: Tensor): BackwardFn {
+  return (gradOutput) => backward(gradOutput, output);
 }
 
 /** The NDArray of a tensor, or the number itself. */

@@ -1,4 +1,3 @@
-import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { allocate, checkDType, type DType, dtypeOf, type TypedArray } from './dtype.js';
 import { formatShape, IndexError, ShapeError } from './errors.js';
@@ -13,9 +12,9 @@ import {
   shapesEqual,
   sizeOf,
 } from './shape.js';
+import { type StridedView, stridedView } from './strided-view.js';
 
-/** The `ndarray` package's strided view over a typed array: xent's storage. */
-export type StridedView = ndarray.NdArray<TypedArray>;
+export type { StridedView } from './strided-view.js';
 
 /** Nested JS arrays of numbers, as produced by {@link NDArray.toArray}. */
 export type NestedArray = number | NestedArray[];
@@ -57,7 +56,7 @@ export class NDArray {
         `NDArray: shape ${formatShape(dims)} needs ${sizeOf(dims)} elements but the storage holds ${data.length - offset}`,
       );
     }
-    return new NDArray(ndarray(data, dims, steps, offset));
+    return new NDArray(stridedView(data, dims, steps, offset));
   }
 
   /** A new zero-filled contiguous array. */
@@ -178,7 +177,7 @@ export class NDArray {
   reshape(...shape: number[] | [readonly number[]]): NDArray {
     const target = inferShape('reshape', flattenArgs(shape), this.size);
     const source = this.contiguous();
-    return new NDArray(ndarray(source.data, target, contiguousStrides(target), source.offset));
+    return new NDArray(stridedView(source.data, target, contiguousStrides(target), source.offset));
   }
 
   /** A view with the axes reordered: axis `i` of the result is axis `axes[i]` of this array. */
@@ -191,7 +190,7 @@ export class NDArray {
     }
     const { shape, stride } = this.view;
     return new NDArray(
-      ndarray(
+      stridedView(
         this.data,
         order.map((a) => shape[a]),
         order.map((a) => stride[a]),
@@ -256,7 +255,7 @@ export class NDArray {
       shape[axis] = length;
       strides[axis] *= step;
     });
-    return new NDArray(ndarray(this.data, shape, strides, offset));
+    return new NDArray(stridedView(this.data, shape, strides, offset));
   }
 
   /** A view of index `index` along `axis`, with that axis removed (PyTorch's `select`). */
@@ -272,7 +271,7 @@ export class NDArray {
     const offset = this.offset + i * strides[a];
     shape.splice(a, 1);
     strides.splice(a, 1);
-    return new NDArray(ndarray(this.data, shape, strides, offset));
+    return new NDArray(stridedView(this.data, shape, strides, offset));
   }
 
   /** A read-only-in-spirit view repeating size-1 axes (stride 0) to `shape`, NumPy rules. */
@@ -309,7 +308,7 @@ export class NDArray {
     }
     const keep = shape.map((_, i) => i).filter((i) => !drop.includes(i));
     return new NDArray(
-      ndarray(
+      stridedView(
         this.data,
         keep.map((i) => shape[i]),
         keep.map((i) => this.view.stride[i]),
@@ -325,7 +324,7 @@ export class NDArray {
     const strides = this.strides;
     shape.splice(a, 0, 1);
     strides.splice(a, 0, a < this.ndim ? this.view.stride[a] * this.view.shape[a] : 1);
-    return new NDArray(ndarray(this.data, shape, strides, this.offset));
+    return new NDArray(stridedView(this.data, shape, strides, this.offset));
   }
 
   /** Flattens to one dimension (a view when contiguous). */
@@ -358,7 +357,7 @@ export function broadcastView(op: string, a: NDArray, shape: readonly number[]):
   const target = checkShape(op, shape);
   if (shapesEqual(target, a.view.shape)) return a;
   const strides = broadcastStrides(op, a.view.shape, a.view.stride, target);
-  return new NDArray(ndarray(a.data, target, strides, a.offset));
+  return new NDArray(stridedView(a.data, target, strides, a.offset));
 }
 
 /** Accepts both `f(2, 3)` and `f([2, 3])`. */
