@@ -23,7 +23,8 @@ export {
   type UnaryOp,
 } from './backend.js';
 export type { Calibration, Timing } from './backends/gpu/calibrate.js';
-export { type GpuInfo, gpuInfo } from './backends/gpu/index.js';
+export type { GpuMode } from './backends/gpu/gpujs.js';
+export { configureGpu, type GpuInfo, type GpuOptions, gpuInfo } from './backends/gpu/index.js';
 export type { KernelClass, RouteCounts } from './backends/gpu/routing.js';
 export { jsBackend } from './backends/js.js';
 export {

@@ -8,6 +8,7 @@
  *   of a few sizes on both backends; ops then go to whichever was faster at their size.
  */
 import { type Backend, type BackendLoader, environment } from '../../backend.js';
+import { ValueError } from '../../errors.js';
 import { type Calibration, calibrate } from './calibrate.js';
 import {
   chooseMode,
@@ -54,8 +55,36 @@ interface GpuState {
 
 let state: GpuState | null = null;
 
+/**
+ * Settings of the gpu backends, for where environment variables do not reach (a bundled
+ * browser page: Vite replaces `process.env` with `{}`). Each overrides its variable.
+ */
+export interface GpuOptions {
+  /** gpu.js mode, as `XENT_GPU_MODE`: `'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'cpu'`. */
+  mode?: GpuMode;
+  /** Minimum work the `gpu` backend sends to gpu.js, every kernel class; as `XENT_GPU_MIN_WORK`. */
+  minWork?: number;
+}
+
+let options: GpuOptions = {};
+
+/**
+ * Sets {@link GpuOptions} for the gpu backends. Call it before the first
+ * `setBackend` / `loadBackend` of `'gpu'` or `'auto'`: gpu.js starts once per realm.
+ *
+ * @throws ValueError once gpu.js has started.
+ */
+export function configureGpu(next: GpuOptions): void {
+  if (state) {
+    throw new ValueError(
+      `configureGpu: gpu.js already started in mode '${state.kernels.mode}'; expected configureGpu before the first setBackend/loadBackend of 'gpu' or 'auto'`,
+    );
+  }
+  options = { ...options, ...next };
+}
+
 function minWork(): Record<KernelClass, number> {
-  const override = environment('XENT_GPU_MIN_WORK');
+  const override = options.minWork ?? environment('XENT_GPU_MIN_WORK');
   const floor = override === undefined ? Number.NaN : Number(override);
   const thresholds = { ...GPU_MIN_WORK };
   if (Number.isFinite(floor)) for (const cls of KERNEL_CLASSES) thresholds[cls] = floor;
@@ -64,7 +93,7 @@ function minWork(): Record<KernelClass, number> {
 
 function createState(gpujs: GpuJsModule): GpuState {
   if (state) return state;
-  const mode = chooseMode(gpujs);
+  const mode = chooseMode(gpujs, options.mode ?? environment('XENT_GPU_MODE'));
   const kernels = new GpuKernels(new gpujs.GPU({ mode }), mode);
   const routes = emptyCounts();
   const gpuThresholds = minWork();
