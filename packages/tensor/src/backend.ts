@@ -118,10 +118,20 @@ export function registerBackend(backend: Backend): void {
 }
 
 /**
- * Selects the backend every op uses from now on: `'js'`, `'gpu'` (gpu.js for large float32
- * ops) or `'auto'` (whichever measured faster per op and size). A lazily loaded backend that
- * cannot load prints a one-line warning and selects js; in a browser, load it first with
- * {@link loadBackend}.
+ * Selects the backend every op uses from now on:
+ * - `'js'` (default): TypeScript kernels and the WebAssembly SIMD gemm; every dtype.
+ * - `'gpu'`: float32 ops gpu.js can run go to gpu.js once their work (multiply-adds for
+ *   matmul, elements otherwise) reaches a floor per kernel class — 64³ for matmul, 2¹⁶ for the
+ *   rest, or `XENT_GPU_MIN_WORK` for all; everything else runs on js.
+ * - `'auto'`: per kernel class, the first op that could go either way times js and gpu.js at a
+ *   few sizes once per process; ops then go to whichever was faster at their size. On a machine
+ *   without a GPU (gpu.js `webasm`) gpu.js lost at every size measured, so `auto` runs all on js.
+ *
+ * gpu.js runs in `XENT_GPU_MODE` (or `configureGpu({ mode })`) when set, else `webgl2` on a
+ * hardware WebGL2 renderer, else `webasm`. A lazily loaded backend that cannot load prints a
+ * one-line warning and selects js. In a browser gpu.js cannot be loaded synchronously: use
+ * {@link loadBackend}. `XENT_BACKEND` selects a backend when the package is imported.
+ * See packages/tensor/GPU.md for the measured timings.
  */
 export function setBackend(name: string): Backend {
   const loader = backends.has(name) ? undefined : loaders.get(name);
@@ -152,8 +162,11 @@ export function listBackends(): string[] {
 }
 
 /**
- * Loads (with a dynamic import, so it works in browsers) and selects a backend. Resolves to
- * the active backend: the js backend, after a one-line warning, when it cannot run.
+ * Loads and selects a backend (see {@link setBackend} for what `'js'`, `'gpu'` and `'auto'`
+ * do). For the gpu backends it takes the global `GPU` of a page that included gpu-browser.js,
+ * else `import('gpu.js')` — a literal specifier, so bundlers split gpu.js into a chunk fetched
+ * only here. Resolves to the active backend: the js backend, after a one-line warning, when
+ * the requested one cannot run.
  */
 export async function loadBackend(name: string): Promise<Backend> {
   const loader = backends.has(name) ? undefined : loaders.get(name);
