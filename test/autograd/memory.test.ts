@@ -108,8 +108,8 @@ describe('heap stays flat over a 10 000-step training loop', () => {
     expect(report.lastLoss).toBeLessThan(report.firstLoss / 10);
   });
 
-  it('sees a leak: keeping each step’s graph alive grows the heap far past 5%', () => {
+  it('sees a leak: keeping each step’s graph alive grows the heap far past the 5% bound (over 20%)', () => {
     const report = runHeapLoop('1500', '500', 'retain');
-    expect(report.growth).toBeGreaterThan(0.5);
+    expect(report.growth).toBeGreaterThan(0.2);
   });
 });
