@@ -1,12 +1,13 @@
 /**
- * The second core for the wasm gemm: one worker thread instantiates the same kernel on the same
- * shared wasm memory and computes the lower rows of C while the calling thread computes the upper
- * rows. The call stays synchronous: the caller wakes the worker and waits for it with Atomics on a
- * small shared control block, never with a promise.
+ * The second core for the wasm gemm. One worker thread instantiates the same kernel on the same
+ * shared wasm memory; a product is cut into tasks (pack A, pack B, then row chunks of C) that both
+ * threads claim from a shared counter, so neither waits for the other except at the end, and a
+ * worker that is descheduled (a busy machine) just claims fewer chunks. The call stays
+ * synchronous: the caller wakes the worker with Atomics.notify and waits for it with Atomics.wait.
  *
  * Node only (worker_threads, reached through process.getBuiltinModule so browser bundles never
  * see it). In browsers, and in Node before 20.16, gemm stays on one thread. The worker is
- * unref'd: it never keeps a process alive, and it sleeps in Atomics.wait between products.
+ * unref'd, so it never keeps a process alive, and it sleeps in Atomics.wait between products.
  */
 import type * as WorkerThreads from 'node:worker_threads';
 import { environment } from '../backend.js';
@@ -34,49 +35,92 @@ export interface WasmGemmExports {
   ): void;
 }
 
+/** One product, as the tasks need it: both pack calls' arguments and the kernel's. */
+export interface GemmJob {
+  /** The seven arguments of `pack` for A, then for B. */
+  packA: readonly number[];
+  packB: readonly number[];
+  mPad: number;
+  nPad: number;
+  k: number;
+  packedA: number;
+  packedB: number;
+  c: number;
+}
+
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking the worker costs tens of
- * microseconds, and below about 128³ the split does not repay it (bench/NOTES.md).
+ * microseconds, which products below about 128³ do not repay (bench/NOTES.md).
  */
-export const THREAD_MIN_WORK = 96 * 96 * 96;
-/** Fewer rows than this (after padding to the tile) are not split. */
-const THREAD_MIN_ROWS = 16;
-/** How long the caller waits for the worker before computing its rows itself and retiring it. */
+export const THREAD_MIN_WORK = 128 * 128 * 128;
+/** The fewest rows of C in one task; products are cut into about CHUNKS tasks of rows. */
+const MIN_CHUNK_ROWS = 16;
+const CHUNKS = 16;
+/** How long the caller waits for the worker before giving up on it and redoing the product. */
 const WORKER_TIMEOUT_MS = 10_000;
 
 // Slots of the Int32 control block shared with the worker.
 /** Incremented by the caller to post a job. */
 const REQUEST = 0;
-/** Set by the worker to the request it finished. */
-const DONE = 1;
+/** The worker's part in the current job: 0 free to join, 1 working, 2 finished, 3 shut out. */
+const WORKER = 1;
 /** 1 once the worker has instantiated the kernel. */
 const READY = 2;
 /** 1 if the worker's kernel threw. */
 const FAILED = 3;
-/** The eight arguments of `gemm` for the worker's rows. */
-const ARGS = 4;
+/** The next task to claim: 0 packs A, 1 packs B, 2 + i computes row chunk i. */
+const TASK = 4;
+/** How many of the two pack tasks have finished (chunks wait for 2). */
+const PACKED = 5;
+/** Rows per chunk, and the number of chunks. */
+const CHUNK_ROWS = 6;
+const CHUNK_COUNT = 7;
+/** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
+const ARGS = 8;
+const SLOTS = ARGS + 7 + 7 + 6;
 
 /**
  * The worker, as CommonJS source evaluated by worker_threads (`eval: true`): no file to locate,
- * the same whether xent runs from TypeScript source or from dist.
+ * the same whether xent runs from TypeScript source or from dist. Its task loop mirrors
+ * {@link runTasks}.
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
 const flags = new Int32Array(control);
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { pack, gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const arg = (i) => flags[${ARGS} + i];
+function work() {
+  for (;;) {
+    const task = Atomics.add(flags, ${TASK}, 1);
+    if (task < 2) {
+      const at = task * 7;
+      pack(arg(at), arg(at + 1), arg(at + 2), arg(at + 3), arg(at + 4), arg(at + 5), arg(at + 6));
+      Atomics.add(flags, ${PACKED}, 1);
+      Atomics.notify(flags, ${PACKED});
+      continue;
+    }
+    const chunk = task - 2;
+    if (chunk >= flags[${CHUNK_COUNT}]) return;
+    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < 2; ) Atomics.wait(flags, ${PACKED}, packed);
+    const mPad = arg(14);
+    const begin = chunk * flags[${CHUNK_ROWS}];
+    gemm(begin, Math.min(begin + flags[${CHUNK_ROWS}], mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
+  }
+}
 Atomics.store(flags, ${READY}, 1);
 let seen = 0;
 for (;;) {
   Atomics.wait(flags, ${REQUEST}, seen);
   seen = Atomics.load(flags, ${REQUEST});
+  if (Atomics.compareExchange(flags, ${WORKER}, 0, 1) !== 0) continue;
   try {
-    gemm(${Array.from({ length: 8 }, (_, i) => `flags[${ARGS + i}]`).join(', ')});
+    work();
   } catch {
     Atomics.store(flags, ${FAILED}, 1);
   }
-  Atomics.store(flags, ${DONE}, seen);
-  Atomics.notify(flags, ${DONE});
+  Atomics.store(flags, ${WORKER}, 2);
+  Atomics.notify(flags, ${WORKER});
 }
 `;
 
@@ -85,11 +129,18 @@ interface Pool {
   flags: Int32Array;
   /** False once the worker failed or timed out: every later product runs on one thread. */
   healthy: boolean;
-  /** Products split with the worker so far. */
+  /** Products in which the worker took part. */
   products: number;
 }
 
 let pool: Pool | null = null;
+/** Cleared by {@link setGemmThreads}(false): products stay on the calling thread. */
+let enabled = true;
+
+/** Allows (true, the default) or forbids splitting products with the worker, e.g. to measure one thread. */
+export function setGemmThreads(allow: boolean): void {
+  enabled = allow;
+}
 
 /** worker_threads, when this is Node with process.getBuiltinModule (20.16+); else undefined. */
 function workerThreads(): typeof WorkerThreads | undefined {
@@ -105,7 +156,7 @@ export function startGemmThreads(module: WebAssembly.Module, memory: WebAssembly
   if (pool || environment('XENT_GEMM_THREADS') === '1') return;
   const threads = workerThreads();
   if (!threads) return;
-  const control = new SharedArrayBuffer(4 * (ARGS + 8));
+  const control = new SharedArrayBuffer(4 * SLOTS);
   // No inherited execArgv: the worker is plain CommonJS, and flags such as --input-type=module or
   // a TypeScript loader (tsx, vitest) would only slow its start or misread its source.
   const worker = new threads.Worker(WORKER_SOURCE, {
@@ -121,45 +172,89 @@ export function startGemmThreads(module: WebAssembly.Module, memory: WebAssembly
   pool = started;
 }
 
+/** Runs a whole product on the calling thread. */
+function runAlone(kernel: WasmGemmExports, job: GemmJob): void {
+  const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
+  const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
+  kernel.pack(a0, a1, a2, a3, a4, a5, a6);
+  kernel.pack(b0, b1, b2, b3, b4, b5, b6);
+  kernel.gemm(0, job.mPad, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+}
+
 /**
- * Computes rows [0, mPad) of C = packed A · packed B on two threads: the worker takes the lower
- * rows, the caller the upper ones, then waits for the worker. Returns false (having done nothing)
- * when the product is too small or there is no ready worker, so the caller runs it alone.
+ * Waits until flags[slot] satisfies `done`, sleeping on changes of that slot. False after
+ * WORKER_TIMEOUT_MS without it.
  */
-export function parallelGemm(
-  kernel: WasmGemmExports,
-  mPad: number,
-  nPad: number,
-  k: number,
-  packedA: number,
-  packedB: number,
-  c: number,
-): boolean {
-  if (!pool?.healthy || mPad < THREAD_MIN_ROWS || mPad * nPad * k < THREAD_MIN_WORK) return false;
-  const { flags } = pool;
-  if (Atomics.load(flags, READY) !== 1) return false;
-  // Split C's rows in half, on a tile boundary (multiples of 4 rows).
-  const split = Math.round(mPad / 8) * 4;
-  flags.set([split, mPad, mPad, nPad, k, packedA, packedB, c], ARGS);
-  const request = Atomics.add(flags, REQUEST, 1) + 1;
-  Atomics.notify(flags, REQUEST);
-  kernel.gemm(0, split, mPad, nPad, k, packedA, packedB, c);
+function waitFor(flags: Int32Array, slot: number, done: (value: number) => boolean): boolean {
   const deadline = Date.now() + WORKER_TIMEOUT_MS;
-  while (Atomics.load(flags, DONE) !== request) {
-    const previous = Atomics.load(flags, DONE);
-    if (previous === request) break;
+  for (let value = Atomics.load(flags, slot); !done(value); value = Atomics.load(flags, slot)) {
     const left = deadline - Date.now();
-    if (left <= 0) break;
-    Atomics.wait(flags, DONE, previous, left);
-  }
-  if (Atomics.load(flags, DONE) !== request || Atomics.load(flags, FAILED) === 1) {
-    // The worker is stuck or broke: never use it again, and do its rows here.
-    pool.healthy = false;
-    kernel.gemm(split, mPad, mPad, nPad, k, packedA, packedB, c);
-  } else {
-    pool.products++;
+    if (left <= 0) return false;
+    Atomics.wait(flags, slot, value, left);
   }
   return true;
+}
+
+/** The caller's side of the task loop (the worker runs the same loop in WORKER_SOURCE). */
+function runTasks(kernel: WasmGemmExports, flags: Int32Array, job: GemmJob, chunkRows: number): boolean {
+  const chunks = Atomics.load(flags, CHUNK_COUNT);
+  for (;;) {
+    const task = Atomics.add(flags, TASK, 1);
+    if (task < 2) {
+      const [s0, s1, s2, s3, s4, s5, s6] = task === 0 ? job.packA : job.packB;
+      kernel.pack(s0, s1, s2, s3, s4, s5, s6);
+      Atomics.add(flags, PACKED, 1);
+      Atomics.notify(flags, PACKED);
+      continue;
+    }
+    const chunk = task - 2;
+    if (chunk >= chunks) return true;
+    // The other pack may still be running on the worker.
+    if (!waitFor(flags, PACKED, (packed) => packed >= 2)) return false;
+    const begin = chunk * chunkRows;
+    const end = Math.min(begin + chunkRows, job.mPad);
+    kernel.gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+  }
+}
+
+/**
+ * Packs A and B and computes C for one product, with the worker when it is ready and the product
+ * is large enough, else alone. Either way the product is complete when this returns.
+ */
+export function runGemmJob(kernel: WasmGemmExports, job: GemmJob): void {
+  const { mPad, nPad, k } = job;
+  if (
+    !enabled ||
+    !pool?.healthy ||
+    mPad * nPad * k < THREAD_MIN_WORK ||
+    Atomics.load(pool.flags, READY) !== 1
+  ) {
+    runAlone(kernel, job);
+    return;
+  }
+  const { flags } = pool;
+  const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(mPad / CHUNKS / 4) * 4);
+  // Arguments first, then open the job to the worker (WORKER = 0), then wake it.
+  flags.set(job.packA, ARGS);
+  flags.set(job.packB, ARGS + 7);
+  flags.set([mPad, nPad, k, job.packedA, job.packedB, job.c], ARGS + 14);
+  Atomics.store(flags, CHUNK_ROWS, chunkRows);
+  Atomics.store(flags, CHUNK_COUNT, Math.ceil(mPad / chunkRows));
+  Atomics.store(flags, TASK, 0);
+  Atomics.store(flags, PACKED, 0);
+  Atomics.store(flags, WORKER, 0);
+  Atomics.add(flags, REQUEST, 1);
+  Atomics.notify(flags, REQUEST);
+  let finished = runTasks(kernel, flags, job, chunkRows);
+  // Shut the worker out if it has not joined yet; if it has, wait for its last chunk.
+  const joined = Atomics.compareExchange(flags, WORKER, 0, 3) !== 0;
+  if (joined) finished = waitFor(flags, WORKER, (state) => state === 2) && finished;
+  if (joined && finished && Atomics.load(flags, FAILED) !== 1) pool.products++;
+  if (!finished || Atomics.load(flags, FAILED) === 1) {
+    // The worker is stuck or broke: never use it again, and redo the product here.
+    pool.healthy = false;
+    runAlone(kernel, job);
+  }
 }
 
 /**
@@ -172,7 +267,7 @@ export function gemmThreadsState(): 'off' | 'starting' | 'ready' | 'retired' {
   return Atomics.load(pool.flags, READY) === 1 ? 'ready' : 'starting';
 }
 
-/** How many products the worker has shared so far (0 without a worker): lets tests see it work. */
+/** How many products the worker has taken part in (0 without a worker): lets tests see it work. */
 export function gemmThreadsProducts(): number {
   return pool?.products ?? 0;
 }

@@ -10,7 +10,7 @@
  */
 import { XentError } from '../errors.js';
 import { gemm } from './gemm.js';
-import { parallelGemm, startGemmThreads, type WasmGemmExports } from './gemm-threads.js';
+import { type GemmJob, runGemmJob, startGemmThreads, type WasmGemmExports } from './gemm-threads.js';
 import { GEMM_WASM_SHARED, GEMM_WASM_UNSHARED } from './wasm/gemm-binary.js';
 
 /** Rows of one packed A sliver and columns of one packed B sliver (the kernel's 4 × 8 tile). */
@@ -30,6 +30,20 @@ interface WasmGemm extends WasmGemmExports {
 }
 
 let kernel: WasmGemm | null | undefined;
+
+// One job description reused by every call (no allocation per product). Slot 5 is the sliver width.
+const jobPackA = [0, 0, 0, 0, 0, MR, 0];
+const jobPackB = [0, 0, 0, 0, 0, NR, 0];
+const job: GemmJob = {
+  packA: jobPackA,
+  packB: jobPackB,
+  mPad: 0,
+  nPad: 0,
+  k: 0,
+  packedA: 0,
+  packedB: 0,
+  c: 0,
+};
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -204,11 +218,25 @@ export function gemmWasm(
   const aPlaced = place(heap, rawA / 4, a, aOffset, m, k, aRowStride, aColStride);
   const bPlaced = place(heap, rawB / 4, b, bOffset, k, n, bRowStride, bColStride);
   // A is packed in slivers of MR rows; B in slivers of NR columns, so its "rows" are B's columns.
-  wasm.pack(aPlaced.address, aPlaced.rowStride, aPlaced.colStride, m, k, MR, packedA);
-  wasm.pack(bPlaced.address, bPlaced.colStride, bPlaced.rowStride, n, k, NR, packedB);
-  if (!parallelGemm(wasm, mPad, nPad, k, packedA, packedB, cAddress)) {
-    wasm.gemm(0, mPad, mPad, nPad, k, packedA, packedB, cAddress);
-  }
+  jobPackA[0] = aPlaced.address;
+  jobPackA[1] = aPlaced.rowStride;
+  jobPackA[2] = aPlaced.colStride;
+  jobPackA[3] = m;
+  jobPackA[4] = k;
+  jobPackA[6] = packedA;
+  jobPackB[0] = bPlaced.address;
+  jobPackB[1] = bPlaced.colStride;
+  jobPackB[2] = bPlaced.rowStride;
+  jobPackB[3] = n;
+  jobPackB[4] = k;
+  jobPackB[6] = packedB;
+  job.mPad = mPad;
+  job.nPad = nPad;
+  job.k = k;
+  job.packedA = packedA;
+  job.packedB = packedB;
+  job.c = cAddress;
+  runGemmJob(wasm, job);
   const cFloat = cAddress / 4;
   if (accumulate) {
     for (let i = 0; i < m; i++) {
