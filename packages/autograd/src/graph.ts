@@ -107,7 +107,7 @@ export function runBackward(
         if (inputGrad === null || inputGrad === undefined || !input.requiresGrad) return;
         // A float32 input mixed with float64 operands still gets a float32 gradient.
         if (inputGrad.dtype !== input.dtype) inputGrad = inputGrad.to(input.dtype);
-        if (!sameShape(inputGrad.shape, input.shape)) {
+        if (!inputGrad.data.hasShape(input.data.view.shape)) {
           throw new ShapeError(
             `backward of '${node.name}': gradient for input ${i} has shape ${formatShape(inputGrad.shape)}, expected ${formatShape(input.shape)}`,
           );
@@ -141,8 +141,4 @@ function leadsToTargets(order: readonly Tensor[], targets: ReadonlySet<Tensor>):
     }
   }
   return reaches;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

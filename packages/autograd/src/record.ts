@@ -42,8 +42,8 @@ export function constant(data: NDArray): Tensor {
  * and axes where the input had size 1 are summed with keepDims.
  */
 export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
+  if (grad.data.hasShape(shape)) return grad;
   const gradShape = grad.shape;
-  if (gradShape.length === shape.length && gradShape.every((d, i) => d === shape[i])) return grad;
   const lead = gradShape.length - shape.length;
   const axes: number[] = [];
   for (let axis = 0; axis < gradShape.length; axis++) {

@@ -47,7 +47,8 @@ export function binary(op: BinaryOp, a: ArrayOrScalar, b: ArrayOrScalar): NDArra
   const dtype = binaryDType(op, a, b);
   const left = typeof a === 'number' ? scalarArray(a) : a;
   const right = typeof b === 'number' ? scalarArray(b) : b;
-  const shape = broadcastShapes(op, left.shape, right.shape);
+  // `view.shape`, not the copying `shape` getter: this runs once per op, on small arrays too.
+  const shape = broadcastShapes(op, left.view.shape, right.view.shape);
   const out = NDArray.empty(shape, dtype);
   getBackend().binary(op, left.broadcastTo(shape), right.broadcastTo(shape), out);
   return out;

@@ -75,6 +75,11 @@ export class NDArray {
     return this.view.shape.slice();
   }
 
+  /** True when this array has shape `shape`; hot paths use it instead of copying {@link shape}. */
+  hasShape(shape: readonly number[]): boolean {
+    return shapesEqual(this.view.shape, shape);
+  }
+
   /** Element steps per axis in {@link data} (0 on broadcast axes, negative after a reversing slice). */
   get strides(): number[] {
     return this.view.stride.slice();

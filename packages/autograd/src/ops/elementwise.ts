@@ -29,8 +29,8 @@ function binaryOp(
   return record(name, forward(dataOf(a), dataOf(b)), inputs, (g, out) => {
     const [ga, gb] = backward(g, out);
     const grads: (Tensor | null)[] = [];
-    if (a instanceof Tensor) grads.push(ga && sumToShape(ga, a.shape));
-    if (b instanceof Tensor) grads.push(gb && sumToShape(gb, b.shape));
+    if (a instanceof Tensor) grads.push(ga && sumToShape(ga, a.data.view.shape));
+    if (b instanceof Tensor) grads.push(gb && sumToShape(gb, b.data.view.shape));
     return grads;
   });
 }

@@ -11,6 +11,7 @@ import { gemmAuto } from '../kernels/gemm-select.js';
 import { reduceMiddle, reduceRows } from '../kernels/reduce.js';
 import { softmaxRows } from '../kernels/softmax.js';
 import { erf } from '../math.js';
+import type { NDArray } from '../ndarray.js';
 
 // Stable forms: sigmoid never exponentiates a positive number; softplus and logSigmoid use
 // log1p(exp(−|x|)) so neither overflows at ±1e4.
@@ -74,6 +75,12 @@ function binaryKernel(op: BinaryOp): BinaryKernel {
   return kernel;
 }
 
+/** One value broadcast everywhere (stride 0 on every axis longer than 1). Reads `view`: the getters copy. */
+function isScalarView(x: NDArray): boolean {
+  const { shape, stride } = x.view;
+  return stride.every((step, axis) => step === 0 || shape[axis] === 1);
+}
+
 /** The plain TypeScript backend, always available. */
 export const jsBackend: Backend = {
   name: 'js',
@@ -86,12 +93,24 @@ export const jsBackend: Backend = {
     const kernel = binaryKernel(op);
     const n = out.size;
     if (n === 0) return;
-    const aScalar = a.size === 1 || a.strides.every((s) => s === 0);
-    const bScalar = b.size === 1 || b.strides.every((s) => s === 0);
-    if (a.isContiguous && b.isContiguous) kernel.contiguous(out.data, a.data, a.offset, b.data, b.offset, n);
-    else if (bScalar && a.isContiguous) kernel.scalarSecond(out.data, a.data, a.offset, b.data[b.offset], n);
-    else if (aScalar && b.isContiguous) kernel.scalarFirst(out.data, b.data, b.offset, a.data[a.offset], n);
-    else kernel.strided(out.data, a.data, a.offset, a.strides, b.data, b.offset, b.strides, out.shape);
+    const aContiguous = a.isContiguous;
+    const bContiguous = b.isContiguous;
+    if (aContiguous && bContiguous) kernel.contiguous(out.data, a.data, a.offset, b.data, b.offset, n);
+    else if (aContiguous && isScalarView(b))
+      kernel.scalarSecond(out.data, a.data, a.offset, b.data[b.offset], n);
+    else if (bContiguous && isScalarView(a))
+      kernel.scalarFirst(out.data, b.data, b.offset, a.data[a.offset], n);
+    else
+      kernel.strided(
+        out.data,
+        a.data,
+        a.offset,
+        a.view.stride,
+        b.data,
+        b.offset,
+        b.view.stride,
+        out.view.shape,
+      );
   },
   reduce(op, a, outer, inner, out) {
     reduceRows(op, a.data, a.offset, outer, inner, out.data);
