@@ -3,9 +3,15 @@
  * training step uses: A·B (forward), A·Bᵀ (gradient of the input), Aᵀ·B (gradient of the
  * weights). xent through its public `matmul` (transposes are views; the kernel packs them)
  * beside tf.matMul with its transpose flags on the tfjs cpu and wasm backends.
+ * xent is measured three ways: the default (wasm SIMD kernel, two threads for large products),
+ * the wasm kernel on one thread, and the TypeScript kernel; the last two are extra rows
+ * (`… [wasm 1 thread]`, `… [TS]`) with no tfjs figures. Under XENT_BENCH_CLOCK=cpu the CPU time
+ * of both threads counts, so the two-thread figure is then throughput per CPU-second, not speed.
  * Run alone: `pnpm exec tsx bench/matmul.ts`.
  */
 import { Generator, matmul, type NDArray, rand } from '@xent/tensor';
+import { type GemmKernel, setGemmKernel } from '../packages/tensor/src/kernels/gemm-select.ts';
+import { gemmThreadsState, setGemmThreads } from '../packages/tensor/src/kernels/gemm-threads.ts';
 import { opsPerSecond, type Result, type TfBackend, useTfBackend } from './harness.ts';
 
 const SIZES = [128, 256, 512, 1024];
@@ -15,6 +21,13 @@ interface Layout {
   transA: boolean;
   transB: boolean;
 }
+
+/** The xent configurations measured: kernel, threads, and the suffix of their result rows. */
+const XENT_VARIANTS: { kernel: GemmKernel; threads: boolean; suffix: string }[] = [
+  { kernel: 'wasm', threads: true, suffix: '' },
+  { kernel: 'wasm', threads: false, suffix: ' [wasm 1 thread]' },
+  { kernel: 'ts', threads: false, suffix: ' [TS]' },
+];
 
 const LAYOUTS: Layout[] = [
   { name: 'A·B', transA: false, transB: false },
@@ -54,28 +67,42 @@ export async function benchMatmul(): Promise<Result[]> {
   const results = new Map<string, Result>();
   for (const { n } of operands) {
     for (const layout of LAYOUTS) {
-      const name = resultName(n, layout);
-      results.set(name, {
-        name,
-        unit: 'GFLOP/s',
-        higherIsBetter: true,
-        xent: null,
-        tfjsCpu: null,
-        tfjsWasm: null,
-      });
+      for (const { suffix } of XENT_VARIANTS) {
+        const name = resultName(n, layout) + suffix;
+        results.set(name, {
+          name,
+          unit: 'GFLOP/s',
+          higherIsBetter: true,
+          xent: null,
+          tfjsCpu: null,
+          tfjsWasm: null,
+        });
+      }
     }
   }
 
+  // The worker thread starts with the first wasm product; give it time to be ready.
+  xentMatmul(operands[0].a, operands[0].b, false, false);
+  for (let waited = 0; gemmThreadsState() === 'starting' && waited < 5000; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  console.log(`  xent gemm worker thread: ${gemmThreadsState()}`);
+
   for (const { n, a, b } of operands) {
     for (const layout of LAYOUTS) {
-      const name = resultName(n, layout);
-      const { hz, rme } = opsPerSecond(`xent ${name}`, () => {
-        xentMatmul(a, b, layout.transA, layout.transB);
-      });
-      results.get(name)!.xent = gflops(n, hz);
-      console.log(`  xent       ${name}: ${gflops(n, hz).toFixed(2)} GFLOP/s ±${rme.toFixed(1)}%`);
+      for (const { kernel, threads, suffix } of XENT_VARIANTS) {
+        const name = resultName(n, layout) + suffix;
+        setGemmKernel(kernel);
+        setGemmThreads(threads);
+        const { hz, rme } = opsPerSecond(`xent ${name}`, () => {
+          xentMatmul(a, b, layout.transA, layout.transB);
+        });
+        results.get(name)!.xent = gflops(n, hz);
+        console.log(`  xent       ${name}: ${gflops(n, hz).toFixed(2)} GFLOP/s ±${rme.toFixed(1)}%`);
+      }
     }
   }
+  setGemmKernel('wasm');
+  setGemmThreads(true);
 
   for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
     const tf = await useTfBackend(backend);

@@ -50,12 +50,15 @@ export interface GemmJob {
 
 /**
  * Products with fewer multiply-adds than this stay on one thread: waking the worker costs tens of
- * microseconds, which products below about 128³ do not repay (bench/NOTES.md).
+ * microseconds, and two threads measured slower up to 128³ and faster from 160³ (bench/NOTES.md).
  */
-export const THREAD_MIN_WORK = 128 * 128 * 128;
-/** The fewest rows of C in one task; products are cut into about CHUNKS tasks of rows. */
+export const THREAD_MIN_WORK = 160 * 160 * 160;
+/**
+ * The fewest rows of C in one task; products are cut into about CHUNKS tasks of rows. Few, large
+ * chunks measured best: 4 chunks ~62 GFLOP/s at 1024, 8 ~47, 16 ~24 (bench/NOTES.md).
+ */
 const MIN_CHUNK_ROWS = 16;
-const CHUNKS = 16;
+const CHUNKS = 4;
 /** How long the caller waits for the worker before giving up on it and redoing the product. */
 const WORKER_TIMEOUT_MS = 10_000;
 
@@ -75,9 +78,13 @@ const PACKED = 5;
 /** Rows per chunk, and the number of chunks. */
 const CHUNK_ROWS = 6;
 const CHUNK_COUNT = 7;
+/** Row chunks the worker has computed, over all products (a statistic). */
+const WORKER_CHUNKS = 8;
 /** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
-const ARGS = 8;
+const ARGS = 9;
 const SLOTS = ARGS + 7 + 7 + 6;
+/** 64 × 64 × 256 products the worker runs at start-up (~15 ms) to get optimized code. */
+const WARMUP_PRODUCTS = 200;
 
 /**
  * The worker, as CommonJS source evaluated by worker_threads (`eval: true`): no file to locate,
@@ -86,9 +93,21 @@ const SLOTS = ARGS + 7 + 7 + 6;
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
+const { bytes, memory, control } = workerData;
+const module = new WebAssembly.Module(bytes);
 const flags = new Int32Array(control);
 const { pack, gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+// Warm-up on a private memory (the shared one belongs to the caller), so that V8 has tiered the
+// kernel up to optimized code before the first real product: see bench/NOTES.md.
+{
+  const scratch = new WebAssembly.Memory({ initial: 8, maximum: 16384, shared: true });
+  const warm = new WebAssembly.Instance(module, { env: { memory: scratch } }).exports;
+  for (let i = 0; i < ${WARMUP_PRODUCTS}; i++) {
+    warm.pack(0, 64, 1, 64, 256, 4, 65536);
+    warm.pack(0, 64, 1, 64, 256, 8, 131072);
+    warm.gemm(0, 64, 64, 64, 256, 65536, 131072, 196608);
+  }
+}
 const arg = (i) => flags[${ARGS} + i];
 function work() {
   for (;;) {
@@ -106,6 +125,7 @@ function work() {
     const mPad = arg(14);
     const begin = chunk * flags[${CHUNK_ROWS}];
     gemm(begin, Math.min(begin + flags[${CHUNK_ROWS}], mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
+    Atomics.add(flags, ${WORKER_CHUNKS}, 1);
   }
 }
 Atomics.store(flags, ${READY}, 1);
@@ -149,20 +169,27 @@ function workerThreads(): typeof WorkerThreads | undefined {
 }
 
 /**
- * Starts the worker for a kernel compiled against a shared memory. It instantiates in the
- * background; products run on one thread until it is ready. XENT_GEMM_THREADS=1 disables it.
+ * Starts the worker for the kernel's bytes (the shared-memory variant) and its memory. The worker
+ * compiles and instantiates in the background; products run on one thread until it is ready.
+ * XENT_GEMM_THREADS=1 disables it.
  */
-export function startGemmThreads(module: WebAssembly.Module, memory: WebAssembly.Memory): void {
+export function startGemmThreads(bytes: Uint8Array, memory: WebAssembly.Memory): void {
   if (pool || environment('XENT_GEMM_THREADS') === '1') return;
   const threads = workerThreads();
   if (!threads) return;
   const control = new SharedArrayBuffer(4 * SLOTS);
+  // The worker compiles its own copy of the module, made distinct by an empty custom section at the
+  // end: when both threads shared one compiled module (posting the WebAssembly.Module, or the same
+  // bytes, which V8 caches by content) the caller's products ran ~25% slower (bench/NOTES.md).
+  const workerBytes = new Uint8Array(bytes.length + 4);
+  workerBytes.set(bytes);
+  workerBytes.set([0, 2, 1, 0x77], bytes.length);
   // No inherited execArgv: the worker is plain CommonJS, and flags such as --input-type=module or
   // a TypeScript loader (tsx, vitest) would only slow its start or misread its source.
   const worker = new threads.Worker(WORKER_SOURCE, {
     eval: true,
     execArgv: [],
-    workerData: { module, memory, control },
+    workerData: { bytes: workerBytes, memory, control },
   });
   worker.unref();
   const started: Pool = { worker, flags: new Int32Array(control), healthy: true, products: 0 };
@@ -270,4 +297,9 @@ export function gemmThreadsState(): 'off' | 'starting' | 'ready' | 'retired' {
 /** How many products the worker has taken part in (0 without a worker): lets tests see it work. */
 export function gemmThreadsProducts(): number {
   return pool?.products ?? 0;
+}
+
+/** How many row chunks the worker has computed in all (0 without a worker), for benchmarks. */
+export function gemmThreadsChunks(): number {
+  return pool ? Atomics.load(pool.flags, WORKER_CHUNKS) : 0;
 }

@@ -78,7 +78,7 @@ function load(): WasmGemm | null {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as WasmGemmExports;
   kernel = { module, memory, heap: new Float32Array(memory.buffer), pack: exports.pack, gemm: exports.gemm };
-  if (shared) startGemmThreads(module, memory);
+  if (shared) startGemmThreads(bytes, memory);
   return kernel;
 }
 
