@@ -12,9 +12,12 @@ export type GemmKernel = 'ts' | 'wasm';
 
 /**
  * Below this many multiply-adds the TypeScript gemm's unpacked loop is as fast as the wasm kernel's
- * copies and calls (bench/NOTES.md).
+ * copies and calls: measured 8³ 1.9 vs 2.0 GFLOP/s, 12³ 2.0 vs 2.4, 16³ 2.2 vs 7.0 (bench/NOTES.md).
+ * A single row or column of C also stays in TypeScript: the wasm kernel would copy and pack all of
+ * the other operand for one pass over it and fill a quarter (or an eighth) of its tile
+ * (1×256×256: 2.5 GFLOP/s in TypeScript, 1.6 in wasm; 2×512×512: 2.6 vs 3.2).
  */
-const WASM_MIN_WORK = 16 * 16 * 16;
+const WASM_MIN_WORK = 12 * 12 * 12;
 
 let preferred: GemmKernel = environment('XENT_GEMM') === 'ts' ? 'ts' : 'wasm';
 
@@ -51,6 +54,8 @@ export function gemmAuto(
   if (
     preferred === 'wasm' &&
     m * n * k >= WASM_MIN_WORK &&
+    m > 1 &&
+    n > 1 &&
     a instanceof Float32Array &&
     b instanceof Float32Array &&
     c instanceof Float32Array &&
