@@ -171,3 +171,36 @@ describe('gradient clipping matches torch.nn.utils', () => {
     expect(shared.item()).toBe(3);
   });
 });
+
+describe('Adam with amsgrad (no torch fixture: checked against the formula, float64)', () => {
+  it('divides by the running maximum of the second moment', () => {
+    // A large gradient then small ones: v falls, its running maximum does not.
+    const grads = [
+      [3, -2],
+      [0.1, 0.2],
+      [-0.05, 0.01],
+      [0.2, -0.3],
+    ];
+    const [lr, beta1, beta2, eps] = [0.1, 0.9, 0.999, 1e-8];
+    const param = new Parameter(tensor([1, -1], { dtype: 'float64' }));
+    const optimizer = new Adam([param], { lr, amsgrad: true });
+    const expected = [1, -1];
+    const m = [0, 0];
+    const v = [0, 0];
+    const vMax = [0, 0];
+    grads.forEach((g, step) => {
+      const t = step + 1;
+      for (let i = 0; i < 2; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        vMax[i] = Math.max(vMax[i], v[i]);
+        const denominator = Math.sqrt(vMax[i]) / Math.sqrt(1 - beta2 ** t) + eps;
+        expected[i] -= ((lr / (1 - beta1 ** t)) * m[i]) / denominator;
+      }
+      param.grad = tensor(g, { dtype: 'float64' });
+      optimizer.step();
+      const actual = param.data.values();
+      for (let i = 0; i < 2; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(1e-12);
+    });
+  });
+});
