@@ -247,7 +247,11 @@ export function gemmWasm(
   } else if (nPad === n) {
     c.set(heap.subarray(cFloat, cFloat + m * n), cOffset);
   } else {
-    for (let i = 0; i < m; i++)
-      c.set(heap.subarray(cFloat + i * nPad, cFloat + i * nPad + n), cOffset + i * n);
+    // Row by row with a loop: a subarray per row would allocate m views per call.
+    for (let i = 0; i < m; i++) {
+      const from = cFloat + i * nPad;
+      const to = cOffset + i * n;
+      for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
+    }
   }
 }
