@@ -20,7 +20,6 @@ import type { Result } from './harness.ts';
 const STEPS = Number(process.env.XENT_MEMORY_STEPS ?? 10_000);
 const WARMUP_STEPS = Math.min(1_000, Math.floor(STEPS / 10));
 const SAMPLE_EVERY = Math.max(1, Math.floor(STEPS / 40));
-const WINDOW = 5;
 const [IMAGES, BATCH, INPUTS, HIDDEN, CLASSES] = [4096, 128, 784, 256, 10];
 const MiB = 1024 * 1024;
 
@@ -72,9 +71,10 @@ function train(): void {
 }
 
 /**
- * Growth of `key` after warm-up, in percent: the median of the last WINDOW samples over the
- * median of the first WINDOW samples from the end of warm-up on. Medians, because a single
- * reading swings by ±10 % with when V8's background threads free typed-array storage.
+ * Growth of `key` after warm-up, in percent: the median of the second half of the samples
+ * taken after warm-up over the median of the first half. Medians of halves (about 18 samples
+ * each), because a single reading swings by ±10 % with when V8's background threads free
+ * typed-array storage; a real leak moves the whole second half up, a swing does not.
  */
 function growth(samples: readonly Sample[], key: keyof Omit<Sample, 'step'>): number {
   const median = (window: readonly Sample[]) => {
@@ -82,8 +82,9 @@ function growth(samples: readonly Sample[], key: keyof Omit<Sample, 'step'>): nu
     return values[values.length >> 1];
   };
   const afterWarmup = samples.filter((sample) => sample.step >= WARMUP_STEPS);
-  const start = median(afterWarmup.slice(0, WINDOW));
-  return (100 * (median(afterWarmup.slice(-WINDOW)) - start)) / start;
+  const half = afterWarmup.length >> 1;
+  const start = median(afterWarmup.slice(0, half));
+  return (100 * (median(afterWarmup.slice(half)) - start)) / start;
 }
 
 /** Runs the child and returns the RSS, heap and external growth after warm-up. */
@@ -111,7 +112,9 @@ export async function benchMemory(): Promise<Result[]> {
   ];
   const growths = rows.map(([label, key]) => {
     const percent = growth(samples, key);
-    console.log(`  ${label} growth after warm-up (step ${WARMUP_STEPS} → ${STEPS}): ${percent.toFixed(2)} %`);
+    console.log(
+      `  ${label} growth after warm-up (median of steps ${WARMUP_STEPS}–${(WARMUP_STEPS + STEPS) / 2} → of the rest to ${STEPS}): ${percent.toFixed(2)} %`,
+    );
     return { label, percent };
   });
   // `external` is printed but not a result row: it swings between ~20 and ~60 MiB from one
