@@ -159,7 +159,7 @@ const EXP_LIMIT = 64 * 150;
 const TWO_POW_NEGATIVE = Float64Array.from({ length: EXP_LIMIT + 1 }, (_, j) => 2 ** (-j / 64));
 
 /** The float32 row kernel: exps[k] = exp(x[k] − max) with the table exponential; returns Σ (in double). */
-function expRowFloat32(
+export function expRowFloat32(
   x: Float32Array,
   exps: Float32Array,
   offset: number,
