@@ -32,6 +32,7 @@ export function shapeOf(value: IntTargetLike): number[] {
   return shape;
 }
 
+/** `[N, C]` of a 2-D score array (rows of class scores); throws unless it has that rank and C ≥ 1. */
 export function checkClassRows(fn: string, name: string, values: NDArray): [number, number] {
   if (values.ndim !== 2 || values.shape[1] < 1) {
     throw new ShapeError(`${fn}: ${name} has shape ${formatShape(values.shape)}, expected [N, C]`);

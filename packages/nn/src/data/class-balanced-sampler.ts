@@ -41,6 +41,7 @@ export class ClassBalancedSampler implements Sampler {
     return this.sampler.length;
   }
 
+  /** One pass of `length` class-balanced draws with replacement. */
   [Symbol.iterator](): Iterator<number> {
     return this.sampler[Symbol.iterator]();
   }

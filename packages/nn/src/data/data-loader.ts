@@ -38,6 +38,7 @@ export class DataLoader<T, B = T> implements Iterable<B> {
   private readonly collate: (indices: number[]) => B;
 
   constructor(
+    /** The dataset the batches are drawn from. */
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
@@ -66,6 +67,11 @@ export class DataLoader<T, B = T> implements Iterable<B> {
     return this.dropLast || this.sampler.length % this.batchSize === 0 ? full : full + 1;
   }
 
+  /**
+   * One epoch: the sampler's indices in chunks of `batchSize` (the short last chunk kept
+   * unless `dropLast`), each collated into a batch. Throws if the sampler yields an index
+   * outside the dataset.
+   */
   *[Symbol.iterator](): Iterator<B> {
     let indices: number[] = [];
     for (const index of this.sampler) {

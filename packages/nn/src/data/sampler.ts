@@ -28,6 +28,7 @@ export class SequentialSampler implements Sampler {
     checkCount('SequentialSampler', 'length', length);
   }
 
+  /** One pass: the indices 0 … length − 1 in increasing order. */
   *[Symbol.iterator](): Iterator<number> {
     for (let i = 0; i < this.length; i++) yield i;
   }
@@ -52,6 +53,7 @@ export class RandomSampler implements Sampler {
   private readonly generator: Generator | undefined;
 
   constructor(
+    /** Dataset size: indices are drawn from 0 … size − 1. */
     readonly size: number,
     options: RandomSamplerOptions = {},
   ) {
@@ -62,6 +64,10 @@ export class RandomSampler implements Sampler {
     this.generator = options.generator;
   }
 
+  /**
+   * One pass of `length` indices: fresh permutations (chained when `numSamples` exceeds the
+   * size), or uniform draws with `replacement`, from the generator as it is at this call.
+   */
   *[Symbol.iterator](): Iterator<number> {
     const generator = this.generator ?? getDefaultGenerator();
     if (this.replacement) {

@@ -52,6 +52,10 @@ export class WeightedRandomSampler implements Sampler {
     }
   }
 
+  /**
+   * One pass of `length` indices drawn ∝ `weights` (independent draws, or distinct indices
+   * without replacement), from the generator as it is at this call.
+   */
   *[Symbol.iterator](): Iterator<number> {
     const generator = this.generator ?? getDefaultGenerator();
     if (this.replacement) {

@@ -32,6 +32,7 @@ export class GELU extends Module {
 
 /** x for x > 0, `negativeSlope` · x otherwise (PyTorch's `nn.LeakyReLU`, default slope 0.01). */
 export class LeakyReLU extends Module {
+  /** @param negativeSlope The slope for x ≤ 0 (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
   }
@@ -50,6 +51,7 @@ export class LeakyReLU extends Module {
  * axis, xent's class axis.
  */
 export class Softmax extends Module {
+  /** @param dim The axis whose entries are normalised to sum to 1 (default −1, the last). */
   constructor(readonly dim = -1) {
     super();
   }

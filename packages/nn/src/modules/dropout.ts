@@ -17,6 +17,7 @@ export class Dropout extends Module {
   private readonly generator: Generator | undefined;
 
   constructor(
+    /** Probability in [0, 1] that an element is zeroed in training mode (default 0.5). */
     readonly p = 0.5,
     options: DropoutOptions = {},
   ) {

@@ -27,7 +27,9 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
 
   constructor(
+    /** Number of rows of `weight`: valid indices are 0 … numEmbeddings − 1. */
     readonly numEmbeddings: number,
+    /** Length of each embedding vector (columns of `weight`). */
     readonly embeddingDim: number,
     options: EmbeddingOptions = {},
   ) {

@@ -8,7 +8,9 @@ import { Module } from './module.js';
  */
 export class Flatten extends Module {
   constructor(
+    /** First axis merged (default 1, keeping the batch axis); negative counts from the end. */
     readonly startDim = 1,
+    /** Last axis merged, inclusive (default −1, the last). */
     readonly endDim = -1,
   ) {
     super();

@@ -26,7 +26,9 @@ export class Linear extends Module {
   readonly bias: Parameter | null;
 
   constructor(
+    /** Size of the input's last axis. */
     readonly inFeatures: number,
+    /** Size of the output's last axis. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {

@@ -15,7 +15,9 @@ export interface CosineAnnealingLROptions {
  * towards the base lr, as PyTorch's does.
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs from the base lr down to `etaMin` (half a cosine period). */
   readonly tMax: number;
+  /** The lr reached at epoch `tMax`. */
   readonly etaMin: number;
 
   constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions) {

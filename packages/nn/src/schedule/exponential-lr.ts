@@ -8,6 +8,7 @@ export interface ExponentialLROptions {
 
 /** lr = base · γ^epoch (PyTorch's `ExponentialLR`). */
 export class ExponentialLR extends LRScheduler {
+  /** The factor γ the lr is multiplied by each epoch. */
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {

@@ -16,8 +16,11 @@ export interface LinearWarmupOptions {
  * constant after (PyTorch's `LinearLR`; a warm-up with the defaults).
  */
 export class LinearWarmup extends LRScheduler {
+  /** Multiplier of the base lr at epoch 0, in (0, 1]. */
   readonly startFactor: number;
+  /** Multiplier of the base lr from epoch `totalIters` on, in [0, 1]. */
   readonly endFactor: number;
+  /** Epochs over which the multiplier moves linearly from `startFactor` to `endFactor`. */
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, options: LinearWarmupOptions = {}) {

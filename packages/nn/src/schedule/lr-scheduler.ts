@@ -19,6 +19,7 @@ export abstract class LRScheduler {
   /** Number of `step()` calls so far (PyTorch's `last_epoch`). */
   lastEpoch = 0;
 
+  /** @param optimizer The optimizer whose param groups' `lr` (and momentum, for 1cycle) this schedule sets. */
   constructor(readonly optimizer: SchedulableOptimizer) {
     this.baseLrs = optimizer.paramGroups.map((group) => group.lr);
   }

@@ -34,6 +34,7 @@ export interface OneCycleLROptions {
  * ignored. Stepping more than `totalSteps` times throws, as in PyTorch.
  */
 export class OneCycleLR extends LRScheduler {
+  /** Length of the cycle in steps; stepping more than this many times throws, as in PyTorch. */
   readonly totalSteps: number;
   private readonly phases: {
     endStep: number;

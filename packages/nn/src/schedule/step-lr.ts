@@ -11,7 +11,9 @@ export interface StepLROptions {
 
 /** lr = base · γ^⌊epoch / stepSize⌋ (PyTorch's `StepLR`). */
 export class StepLR extends LRScheduler {
+  /** Epochs between two decays. */
   readonly stepSize: number;
+  /** The factor γ the lr is multiplied by every `stepSize` epochs. */
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
