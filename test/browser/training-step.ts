@@ -7,18 +7,12 @@
  * Run: pnpm --filter @xent/browser-test test (needs `apt-get install -y chromium`).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
+import { type LaunchedPage, launch } from './chromium.ts';
 import type { StepResult } from './page/main.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const pageRoot = fileURLToPath(new URL('./page/', import.meta.url));
 const source = (name: string) =>
   fileURLToPath(new URL(`../../packages/${name}/src/index.ts`, import.meta.url));
@@ -28,85 +22,42 @@ const source = (name: string) =>
  * Chromium gives no WebGL context when no hardware GPU exists. These flags ask for ANGLE on
  * SwiftShader explicitly, so WebGL2 exists on any machine.
  */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
+const SWIFTSHADER_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-};
-
-function serve(directory: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(directory, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(directory) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-let outDir = '';
-let profile = '';
-let server: Server;
-let context: BrowserContext;
+let browser: LaunchedPage;
 let url = '';
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `browser test: ${CHROMIUM} is missing. Install Debian's Chromium with \`apt-get install -y chromium\` (CI does this in .ci/run).`,
-    );
-  }
-  outDir = mkdtempSync(join(tmpdir(), 'xent-browser-test-dist-'));
-  await build({
-    root: pageRoot,
-    base: './',
-    logLevel: 'warn',
-    configFile: false,
-    resolve: {
-      alias: {
-        '@xent/tensor': source('tensor'),
-        '@xent/autograd': source('autograd'),
-        '@xent/nn': source('nn'),
-        '@xent/losses': source('losses'),
+  browser = await launch({
+    name: 'browser test',
+    vite: {
+      root: pageRoot,
+      base: './',
+      logLevel: 'warn',
+      configFile: false,
+      resolve: {
+        alias: {
+          '@xent/tensor': source('tensor'),
+          '@xent/autograd': source('autograd'),
+          '@xent/nn': source('nn'),
+          '@xent/losses': source('losses'),
+        },
       },
+      build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
     },
-    build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 2048 },
+    args: SWIFTSHADER_ARGS,
   });
-  server = await serve(outDir);
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  profile = mkdtempSync(join(tmpdir(), 'xent-browser-test-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  url = browser.url;
 });
 
 after(async () => {
-  await context?.close();
-  server?.close();
-  for (const directory of [outDir, profile])
-    if (directory) rmSync(directory, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** Loads the page for one backend in a fresh tab (fresh module state) and returns its result. */
 async function step(query: string): Promise<StepResult> {
-  const page: Page = await context.newPage();
+  const page: Page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${query}: ${error.message}`));
   page.on('console', (message) => {
     // gpu.js warns "Falling back to CPU" when a kernel cannot run in the requested mode.

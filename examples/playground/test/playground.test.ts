@@ -7,78 +7,32 @@
  * Run: pnpm --filter @xent/playground test (needs `apt-get install -y chromium`).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
+import { type LaunchedPage, launch } from '../../../test/browser/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const results = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.bin': 'application/octet-stream',
-  '.wasm': 'application/wasm',
-};
-
-/** A static file server for the built app on a free port. */
-function serve(directory: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(directory, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(directory) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-let outDir = '';
-let profile = '';
-let server: Server;
-let context: BrowserContext;
+let browser: LaunchedPage;
 let page: Page;
 let url = '';
 const consoleErrors: string[] = [];
 const consoleWarnings: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `playground test: ${CHROMIUM} is missing. Install Debian's Chromium with \`apt-get install -y chromium\` (CI does this in .ci/run).`,
-    );
-  }
   await import('../scripts/extract-digits.js'); // writes public/digits-2000.bin if it is missing
-  outDir = mkdtempSync(join(tmpdir(), 'xent-playground-dist-'));
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await serve(outDir);
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  profile = mkdtempSync(join(tmpdir(), 'xent-playground-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+  browser = await launch({
+    name: 'playground test',
+    vite: { root, logLevel: 'warn' },
+    args: ['--disable-gpu'],
     viewport: { width: 1280, height: 800 },
   });
-  page = context.pages()[0] ?? (await context.newPage());
+  url = browser.url;
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const record = (where: string) => (message: { type(): string; text(): string }) => {
     if (message.type() === 'error') consoleErrors.push(`${where}: ${message.text()}`);
     if (message.type() === 'warning') consoleWarnings.push(`${where}: ${message.text()}`);
@@ -89,10 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
-  server?.close();
-  for (const directory of [outDir, profile])
-    if (directory) rmSync(directory, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** The numbers a variant panel exposes in its data attributes. */
