@@ -54,11 +54,12 @@ export interface GemmJob {
  */
 export const THREAD_MIN_WORK = 160 * 160 * 160;
 /**
- * The fewest rows of C in one task; products are cut into about CHUNKS tasks of rows. Few, large
- * chunks measured best: 4 chunks ~62 GFLOP/s at 1024, 8 ~47, 16 ~24 (bench/NOTES.md).
+ * The fewest rows of C in one task; products are cut into about CHUNKS tasks of rows. With the
+ * threads polling instead of sleeping through short waits (SPIN_MS), 8 chunks balance better than 4
+ * (a late worker leaves at most an eighth, not a quarter, to one thread): bench/NOTES.md T8–T9.
  */
 const MIN_CHUNK_ROWS = 16;
-const CHUNKS = 4;
+const CHUNKS = 8;
 /** How long the caller waits for the worker before giving up on it and redoing the product. */
 const WORKER_TIMEOUT_MS = 10_000;
 
@@ -83,6 +84,14 @@ const WORKER_CHUNKS = 8;
 /** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
 const ARGS = 9;
 const SLOTS = ARGS + 7 + 7 + 6;
+/**
+ * How long either thread polls a flag before sleeping on it in Atomics.wait. On this VM a thread
+ * woken from Atomics.wait resumes ~60 µs later (median; tails of 1–4 ms), while a chunk of a 256³
+ * product takes ~60 µs; polling covers the short waits (the other thread's pack, its last chunk,
+ * and for the worker the caller's copies between back-to-back products). Bounded, so an idle
+ * worker goes back to sleep (bench/NOTES.md T8).
+ */
+const SPIN_MS = 2;
 /** 64 × 64 × 256 products the worker runs at start-up (~15 ms) to get optimized code. */
 const WARMUP_PRODUCTS = 200;
 
@@ -109,6 +118,14 @@ const { pack, gemm } = new WebAssembly.Instance(module, { env: { memory } }).exp
   }
 }
 const arg = (i) => flags[${ARGS} + i];
+// Polls flags[slot] while it equals value, for at most ${SPIN_MS} ms; true if it changed.
+function spin(slot, value) {
+  const deadline = performance.now() + ${SPIN_MS};
+  for (let i = 1; ; i++) {
+    if (Atomics.load(flags, slot) !== value) return true;
+    if ((i & 255) === 0 && performance.now() > deadline) return false;
+  }
+}
 function work() {
   for (;;) {
     const task = Atomics.add(flags, ${TASK}, 1);
@@ -121,7 +138,8 @@ function work() {
     }
     const chunk = task - 2;
     if (chunk >= flags[${CHUNK_COUNT}]) return;
-    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < 2; ) Atomics.wait(flags, ${PACKED}, packed);
+    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < 2; )
+      if (!spin(${PACKED}, packed)) Atomics.wait(flags, ${PACKED}, packed);
     const mPad = arg(14);
     const begin = chunk * flags[${CHUNK_ROWS}];
     gemm(begin, Math.min(begin + flags[${CHUNK_ROWS}], mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
@@ -131,7 +149,7 @@ function work() {
 Atomics.store(flags, ${READY}, 1);
 let seen = 0;
 for (;;) {
-  Atomics.wait(flags, ${REQUEST}, seen);
+  if (!spin(${REQUEST}, seen)) Atomics.wait(flags, ${REQUEST}, seen);
   seen = Atomics.load(flags, ${REQUEST});
   if (Atomics.compareExchange(flags, ${WORKER}, 0, 1) !== 0) continue;
   try {
@@ -213,6 +231,9 @@ function runAlone(kernel: WasmGemmExports, job: GemmJob): void {
  * WORKER_TIMEOUT_MS without it.
  */
 function waitFor(flags: Int32Array, slot: number, done: (value: number) => boolean): boolean {
+  const spinEnd = performance.now() + SPIN_MS;
+  for (let i = 1; !done(Atomics.load(flags, slot)); i++)
+    if ((i & 255) === 0 && performance.now() > spinEnd) break;
   const deadline = Date.now() + WORKER_TIMEOUT_MS;
   for (let value = Atomics.load(flags, slot); !done(value); value = Atomics.load(flags, slot)) {
     const left = deadline - Date.now();
