@@ -59,7 +59,18 @@ export const THREAD_MIN_WORK = 160 * 160 * 160;
  * (a late worker leaves at most an eighth, not a quarter, to one thread): bench/NOTES.md T8–T9.
  */
 const MIN_CHUNK_ROWS = 16;
+/**
+ * The kernel's k-block (KC in gemm.wat): packing is cut into one task per k-block of A and of B, so
+ * that neither thread waits long for the other's pack (a whole pack of A for A·B at 1024, ~1 ms
+ * longer than B's, left the other thread waiting 0.7–1.4 ms: bench/NOTES.md T14).
+ */
+const KC = 256;
 const CHUNKS = 8;
+/**
+ * The last full chunk is cut into this many smaller ones, so that the thread finishing first waits
+ * for at most a small chunk of the other's instead of a full one (1.9–2.6 ms at 1024: bench/NOTES.md T10, T13).
+ */
+const TAIL_SPLIT = 4;
 /** How long the caller waits for the worker before giving up on it and redoing the product. */
 const WORKER_TIMEOUT_MS = 10_000;
 
@@ -72,17 +83,23 @@ const WORKER = 1;
 const READY = 2;
 /** 1 if the worker's kernel threw. */
 const FAILED = 3;
-/** The next task to claim: 0 packs A, 1 packs B, 2 + i computes row chunk i. */
+/**
+ * The next task to claim: 2j packs k-block j of A, 2j + 1 that of B (j < ceil(k / KC)), then
+ * 2 ceil(k / KC) + i computes row chunk i.
+ */
 const TASK = 4;
-/** How many of the two pack tasks have finished (chunks wait for 2). */
+/** How many pack tasks have finished (chunks wait for all of them). */
 const PACKED = 5;
 /** Rows per chunk, and the number of chunks. */
 const CHUNK_ROWS = 6;
 const CHUNK_COUNT = 7;
 /** Row chunks the worker has computed, over all products (a statistic). */
 const WORKER_CHUNKS = 8;
+/** How many chunks have CHUNK_ROWS rows; the rest (the tail) have TAIL_ROWS. */
+const FULL_CHUNKS = 9;
+const TAIL_ROWS = 10;
 /** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
-const ARGS = 9;
+const ARGS = 11;
 const SLOTS = ARGS + 7 + 7 + 6;
 /**
  * How long either thread polls a flag before sleeping on it in Atomics.wait. On this VM a thread
@@ -129,20 +146,27 @@ function spin(slot, value) {
 function work() {
   for (;;) {
     const task = Atomics.add(flags, ${TASK}, 1);
-    if (task < 2) {
-      const at = task * 7;
-      pack(arg(at), arg(at + 1), arg(at + 2), arg(at + 3), arg(at + 4), arg(at + 5), arg(at + 6));
+    const packTasks = 2 * Math.ceil(arg(16) / ${KC});
+    if (task < packTasks) {
+      const at = (task & 1) * 7;
+      const pc = (task >> 1) * ${KC};
+      const rows = arg(at + 3);
+      const width = arg(at + 5);
+      pack(arg(at) + 4 * pc * arg(at + 2), arg(at + 1), arg(at + 2), rows, Math.min(${KC}, arg(at + 4) - pc), width,
+        arg(at + 6) + 4 * pc * Math.ceil(rows / width) * width);
       Atomics.add(flags, ${PACKED}, 1);
       Atomics.notify(flags, ${PACKED});
       continue;
     }
-    const chunk = task - 2;
+    const chunk = task - packTasks;
     if (chunk >= flags[${CHUNK_COUNT}]) return;
-    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < 2; )
+    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < packTasks; )
       if (!spin(${PACKED}, packed)) Atomics.wait(flags, ${PACKED}, packed);
     const mPad = arg(14);
-    const begin = chunk * flags[${CHUNK_ROWS}];
-    gemm(begin, Math.min(begin + flags[${CHUNK_ROWS}], mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
+    const full = flags[${FULL_CHUNKS}];
+    const rows = chunk < full ? flags[${CHUNK_ROWS}] : flags[${TAIL_ROWS}];
+    const begin = chunk < full ? chunk * rows : full * flags[${CHUNK_ROWS}] + (chunk - full) * rows;
+    gemm(begin, Math.min(begin + rows, mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
     Atomics.add(flags, ${WORKER_CHUNKS}, 1);
   }
 }
@@ -244,25 +268,55 @@ function waitFor(flags: Int32Array, slot: number, done: (value: number) => boole
 }
 
 /** The caller's side of the task loop (the worker runs the same loop in WORKER_SOURCE). */
-function runTasks(kernel: WasmGemmExports, flags: Int32Array, job: GemmJob, chunkRows: number): boolean {
-  const chunks = Atomics.load(flags, CHUNK_COUNT);
+function runTasks(kernel: WasmGemmExports, flags: Int32Array, job: GemmJob, plan: ChunkPlan): boolean {
+  const { chunkRows, fullChunks, tailRows, chunks } = plan;
+  const packTasks = 2 * Math.ceil(job.k / KC);
   for (;;) {
     const task = Atomics.add(flags, TASK, 1);
-    if (task < 2) {
-      const [s0, s1, s2, s3, s4, s5, s6] = task === 0 ? job.packA : job.packB;
-      kernel.pack(s0, s1, s2, s3, s4, s5, s6);
+    if (task < packTasks) {
+      // k-block task >> 1 of A (even tasks) or B (odd): pack's arguments moved to that block.
+      const [source, rowStride, kStride, rows, k, width, target] = task & 1 ? job.packB : job.packA;
+      const pc = (task >> 1) * KC;
+      const blockTarget = target + 4 * pc * Math.ceil(rows / width) * width;
+      kernel.pack(
+        source + 4 * pc * kStride,
+        rowStride,
+        kStride,
+        rows,
+        Math.min(KC, k - pc),
+        width,
+        blockTarget,
+      );
       Atomics.add(flags, PACKED, 1);
       Atomics.notify(flags, PACKED);
       continue;
     }
-    const chunk = task - 2;
+    const chunk = task - packTasks;
     if (chunk >= chunks) return true;
-    // The other pack may still be running on the worker.
-    if (!waitFor(flags, PACKED, (packed) => packed >= 2)) return false;
-    const begin = chunk * chunkRows;
-    const end = Math.min(begin + chunkRows, job.mPad);
+    // Other packs may still be running on the worker.
+    if (!waitFor(flags, PACKED, (packed) => packed >= packTasks)) return false;
+    const begin =
+      chunk < fullChunks ? chunk * chunkRows : fullChunks * chunkRows + (chunk - fullChunks) * tailRows;
+    const end = Math.min(begin + (chunk < fullChunks ? chunkRows : tailRows), job.mPad);
     kernel.gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
   }
+}
+
+/** How a product's rows are cut: `fullChunks` chunks of `chunkRows`, then chunks of `tailRows`. */
+interface ChunkPlan {
+  chunkRows: number;
+  fullChunks: number;
+  tailRows: number;
+  chunks: number;
+}
+
+/** About CHUNKS chunks of rows (multiples of 4), the last full one cut into TAIL_SPLIT smaller ones. */
+function planChunks(mPad: number): ChunkPlan {
+  const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(mPad / CHUNKS / 4) * 4);
+  const fullChunks = Math.max(0, Math.floor(mPad / chunkRows) - 1);
+  const tailRows = Math.max(4, Math.ceil(chunkRows / TAIL_SPLIT / 4) * 4);
+  const chunks = fullChunks + Math.ceil((mPad - fullChunks * chunkRows) / tailRows);
+  return { chunkRows, fullChunks, tailRows, chunks };
 }
 
 /**
@@ -281,19 +335,21 @@ export function runGemmJob(kernel: WasmGemmExports, job: GemmJob): void {
     return;
   }
   const { flags } = pool;
-  const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(mPad / CHUNKS / 4) * 4);
+  const plan = planChunks(mPad);
   // Arguments first, then open the job to the worker (WORKER = 0), then wake it.
   flags.set(job.packA, ARGS);
   flags.set(job.packB, ARGS + 7);
   flags.set([mPad, nPad, k, job.packedA, job.packedB, job.c], ARGS + 14);
-  Atomics.store(flags, CHUNK_ROWS, chunkRows);
-  Atomics.store(flags, CHUNK_COUNT, Math.ceil(mPad / chunkRows));
+  Atomics.store(flags, CHUNK_ROWS, plan.chunkRows);
+  Atomics.store(flags, FULL_CHUNKS, plan.fullChunks);
+  Atomics.store(flags, TAIL_ROWS, plan.tailRows);
+  Atomics.store(flags, CHUNK_COUNT, plan.chunks);
   Atomics.store(flags, TASK, 0);
   Atomics.store(flags, PACKED, 0);
   Atomics.store(flags, WORKER, 0);
   Atomics.add(flags, REQUEST, 1);
   Atomics.notify(flags, REQUEST);
-  let finished = runTasks(kernel, flags, job, chunkRows);
+  let finished = runTasks(kernel, flags, job, plan);
   // Shut the worker out if it has not joined yet; if it has, wait for its last chunk.
   const joined = Atomics.compareExchange(flags, WORKER, 0, 3) !== 0;
   if (joined) finished = waitFor(flags, WORKER, (state) => state === 2) && finished;
