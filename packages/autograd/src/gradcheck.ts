@@ -7,7 +7,7 @@
  */
 
 import * as nd from '@xent/tensor';
-import { formatShape, Generator, XentError } from '@xent/tensor';
+import { formatShape, Generator, unravelIndex, XentError } from '@xent/tensor';
 import { grad } from './grad.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
@@ -40,15 +40,6 @@ function checkInputs(op: string, inputs: readonly Tensor[]): void {
       throw new XentError(`${op}: input ${i} is ${input.dtype}; finite differences need float64 inputs`);
     }
   });
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    index[axis] = flat % shape[axis];
-    flat = Math.floor(flat / shape[axis]);
-  }
-  return index;
 }
 
 /**
@@ -99,7 +90,7 @@ function compareWithFiniteDifferences(
     const analyticValues = analytic[n].data.values();
     const shape = t.shape;
     for (let flat = 0; flat < t.size; flat++) {
-      const index = unravel(flat, shape);
+      const index = unravelIndex(flat, shape);
       const original = t.data.get(...index);
       t.data.set(index, original + eps);
       const plus = noGrad(evaluate);

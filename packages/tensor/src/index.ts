@@ -106,5 +106,6 @@ export {
   normalizeAxis,
   reducedShape,
   sizeOf,
+  unravelIndex,
 } from './shape.js';
 export { logSoftmax, softmax } from './softmax.js';

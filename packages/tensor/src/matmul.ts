@@ -2,7 +2,7 @@ import { getBackend } from './backend.js';
 import { promoteTypes } from './dtype.js';
 import { formatShape, ShapeError } from './errors.js';
 import { NDArray } from './ndarray.js';
-import { broadcastShapes, sizeOf } from './shape.js';
+import { broadcastShapes, sizeOf, unravelIndex } from './shape.js';
 
 /**
  * Matrix product with NumPy's rules: 1-D operands are promoted to a row (left) or column
@@ -49,7 +49,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     else {
       // Batch axes that cannot be merged into one stride: one product per batch index.
       for (let i = 0; i < batch; i++) {
-        const index = unravel(i, batchShape);
+        const index = unravelIndex(i, batchShape);
         const pick = (x: NDArray) => index.reduce((view, j) => view.select(0, j), x).unsqueeze(0);
         getBackend().matmul(pick(lhs), pick(rhs), out3.slice([i, i + 1]));
       }
@@ -82,13 +82,4 @@ function collapseBatch(x: NDArray, batch: number): NDArray | null {
     [stride, strides[rows], strides[rows + 1]],
     x.offset,
   );
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    index[axis] = flat % shape[axis];
-    flat = Math.floor(flat / shape[axis]);
-  }
-  return index;
 }

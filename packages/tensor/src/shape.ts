@@ -152,3 +152,13 @@ export function inferShape(op: string, shape: readonly number[], size: number): 
   }
   return out;
 }
+
+/** The multi-index of row-major position `flat` in an array of `shape` (the inverse of a contiguous offset). */
+export function unravelIndex(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index[axis] = flat % shape[axis];
+    flat = Math.floor(flat / shape[axis]);
+  }
+  return index;
+}
