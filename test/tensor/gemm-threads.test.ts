@@ -81,6 +81,33 @@ describe('wasm gemm on two threads', () => {
     expect(gemmThreadsState()).toBe('ready');
   });
 
+  it('stays exact over many back-to-back products of changing shapes (no stale job state)', async () => {
+    await workerReady();
+    const before = gemmThreadsProducts();
+    const shapes = [
+      [176, 190, 200],
+      [260, 168, 161],
+      [164, 333, 170],
+    ];
+    let seed = 100;
+    let worst = 0;
+    for (let round = 0; round < 30; round++) {
+      const [m, n, k] = shapes[round % shapes.length];
+      const accumulate = round % 4 === 3;
+      const a = filled(m * k, seed++);
+      const b = filled(k * n, seed++);
+      const initial = filled(m * n, seed++);
+      const expected = Float64Array.from(initial);
+      gemm(m, n, k, Float64Array.from(a), 0, k, 1, Float64Array.from(b), 0, 1, k, expected, 0, accumulate);
+      const actual = initial.slice();
+      gemmWasm(m, n, k, a, 0, k, 1, b, 0, 1, k, actual, 0, accumulate);
+      for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / k);
+    }
+    expect(worst).toBeLessThan(1e-6);
+    expect(gemmThreadsProducts()).toBeGreaterThan(before);
+    expect(gemmThreadsState()).toBe('ready');
+  });
+
   it('does not keep a process alive: a script that used the worker exits on its own', () => {
     const kernel = new URL('../../packages/tensor/src/kernels/gemm-wasm.ts', import.meta.url).pathname;
     const threads = new URL('../../packages/tensor/src/kernels/gemm-threads.ts', import.meta.url).pathname;

@@ -84,8 +84,9 @@ const READY = 2;
 /** 1 if the worker's kernel threw. */
 const FAILED = 3;
 /**
- * The next task to claim: 2j packs k-block j of A, 2j + 1 that of B (j < ceil(k / KC)), then
- * 2 ceil(k / KC) + i computes row chunk i.
+ * The next task to claim: task j < K packs k-block j of A, K + j that of B (K = ceil(k / KC)),
+ * then 2K + i computes row chunk i. A's packs come first so the worker can start on them while the
+ * caller is still copying B into the memory.
  */
 const TASK = 4;
 /** How many pack tasks have finished (chunks wait for all of them). */
@@ -98,9 +99,17 @@ const WORKER_CHUNKS = 8;
 /** How many chunks have CHUNK_ROWS rows; the rest (the tail) have TAIL_ROWS. */
 const FULL_CHUNKS = 9;
 const TAIL_ROWS = 10;
+/** Set to the job's number (the REQUEST count) once the caller has copied B in: B's packs wait for it. */
+const B_PLACED = 11;
+/** Chunks the worker has finished in this job; it notifies on this slot after each one. */
+const WORKER_DONE = 12;
 /** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
-const ARGS = 11;
-const SLOTS = ARGS + 7 + 7 + 6;
+const ARGS = 13;
+/** Slot DONE + i holds the job's number once the worker has finished chunk i. */
+const DONE = ARGS + 7 + 7 + 6;
+/** More chunks than {@link planChunks} ever makes (at most CHUNKS + TAIL_SPLIT + 1). */
+const MAX_CHUNKS = 32;
+const SLOTS = DONE + MAX_CHUNKS;
 /**
  * How long either thread polls a flag before sleeping on it in Atomics.wait. On this VM a thread
  * woken from Atomics.wait resumes ~60 µs later (median; tails of 1–4 ms), while a chunk of a 256³
@@ -143,13 +152,17 @@ function spin(slot, value) {
     if ((i & 255) === 0 && performance.now() > deadline) return false;
   }
 }
-function work() {
+function work(job) {
+  const blocks = Math.ceil(arg(16) / ${KC});
   for (;;) {
     const task = Atomics.add(flags, ${TASK}, 1);
-    const packTasks = 2 * Math.ceil(arg(16) / ${KC});
-    if (task < packTasks) {
-      const at = (task & 1) * 7;
-      const pc = (task >> 1) * ${KC};
+    if (task < 2 * blocks) {
+      const isB = task >= blocks;
+      // B may still be on its way into the memory.
+      if (isB) for (let placed; (placed = Atomics.load(flags, ${B_PLACED})) !== job; )
+        if (!spin(${B_PLACED}, placed)) Atomics.wait(flags, ${B_PLACED}, placed);
+      const at = isB ? 7 : 0;
+      const pc = (task - (isB ? blocks : 0)) * ${KC};
       const rows = arg(at + 3);
       const width = arg(at + 5);
       pack(arg(at) + 4 * pc * arg(at + 2), arg(at + 1), arg(at + 2), rows, Math.min(${KC}, arg(at + 4) - pc), width,
@@ -158,15 +171,18 @@ function work() {
       Atomics.notify(flags, ${PACKED});
       continue;
     }
-    const chunk = task - packTasks;
+    const chunk = task - 2 * blocks;
     if (chunk >= flags[${CHUNK_COUNT}]) return;
-    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < packTasks; )
+    for (let packed; (packed = Atomics.load(flags, ${PACKED})) < 2 * blocks; )
       if (!spin(${PACKED}, packed)) Atomics.wait(flags, ${PACKED}, packed);
     const mPad = arg(14);
     const full = flags[${FULL_CHUNKS}];
     const rows = chunk < full ? flags[${CHUNK_ROWS}] : flags[${TAIL_ROWS}];
     const begin = chunk < full ? chunk * rows : full * flags[${CHUNK_ROWS}] + (chunk - full) * rows;
     gemm(begin, Math.min(begin + rows, mPad), mPad, arg(15), arg(16), arg(17), arg(18), arg(19));
+    Atomics.store(flags, ${DONE} + chunk, job);
+    Atomics.add(flags, ${WORKER_DONE}, 1);
+    Atomics.notify(flags, ${WORKER_DONE});
     Atomics.add(flags, ${WORKER_CHUNKS}, 1);
   }
 }
@@ -176,10 +192,16 @@ for (;;) {
   if (!spin(${REQUEST}, seen)) Atomics.wait(flags, ${REQUEST}, seen);
   seen = Atomics.load(flags, ${REQUEST});
   if (Atomics.compareExchange(flags, ${WORKER}, 0, 1) !== 0) continue;
+  // The job just joined: the caller numbers it before opening it, so this is its number even if
+  // the wake-up above was for an earlier one.
+  seen = Atomics.load(flags, ${REQUEST});
   try {
-    work();
+    work(seen);
   } catch {
     Atomics.store(flags, ${FAILED}, 1);
+    // Wake a caller waiting for this worker's chunks.
+    Atomics.add(flags, ${WORKER_DONE}, 1);
+    Atomics.notify(flags, ${WORKER_DONE});
   }
   Atomics.store(flags, ${WORKER}, 2);
   Atomics.notify(flags, ${WORKER});
@@ -241,13 +263,26 @@ export function startGemmThreads(bytes: Uint8Array, memory: WebAssembly.Memory):
   pool = started;
 }
 
-/** Runs a whole product on the calling thread. */
-function runAlone(kernel: WasmGemmExports, job: GemmJob): void {
+/**
+ * What the caller of {@link runGemmJob} does around the kernel: the job's memory holds A when the
+ * job starts; `placeB` copies B in, and `copyRows` copies finished rows [begin, end) of the padded
+ * C (those below m) out to the caller's array. Splitting these out lets the worker pack A while B
+ * is copied, and lets the copy-out of finished chunks (page faults included, when C is a fresh
+ * array) run while the worker is still computing, instead of after both threads are done.
+ */
+export interface GemmJobIO {
+  placeB(): void;
+  copyRows(begin: number, end: number): void;
+}
+
+/** Runs a whole product on the calling thread, then copies all of C out. */
+function runAlone(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
   const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
   const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
   kernel.pack(a0, a1, a2, a3, a4, a5, a6);
   kernel.pack(b0, b1, b2, b3, b4, b5, b6);
   kernel.gemm(0, job.mPad, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+  io.copyRows(0, job.mPad);
 }
 
 /**
@@ -267,41 +302,6 @@ function waitFor(flags: Int32Array, slot: number, done: (value: number) => boole
   return true;
 }
 
-/** The caller's side of the task loop (the worker runs the same loop in WORKER_SOURCE). */
-function runTasks(kernel: WasmGemmExports, flags: Int32Array, job: GemmJob, plan: ChunkPlan): boolean {
-  const { chunkRows, fullChunks, tailRows, chunks } = plan;
-  const packTasks = 2 * Math.ceil(job.k / KC);
-  for (;;) {
-    const task = Atomics.add(flags, TASK, 1);
-    if (task < packTasks) {
-      // k-block task >> 1 of A (even tasks) or B (odd): pack's arguments moved to that block.
-      const [source, rowStride, kStride, rows, k, width, target] = task & 1 ? job.packB : job.packA;
-      const pc = (task >> 1) * KC;
-      const blockTarget = target + 4 * pc * Math.ceil(rows / width) * width;
-      kernel.pack(
-        source + 4 * pc * kStride,
-        rowStride,
-        kStride,
-        rows,
-        Math.min(KC, k - pc),
-        width,
-        blockTarget,
-      );
-      Atomics.add(flags, PACKED, 1);
-      Atomics.notify(flags, PACKED);
-      continue;
-    }
-    const chunk = task - packTasks;
-    if (chunk >= chunks) return true;
-    // Other packs may still be running on the worker.
-    if (!waitFor(flags, PACKED, (packed) => packed >= packTasks)) return false;
-    const begin =
-      chunk < fullChunks ? chunk * chunkRows : fullChunks * chunkRows + (chunk - fullChunks) * tailRows;
-    const end = Math.min(begin + (chunk < fullChunks ? chunkRows : tailRows), job.mPad);
-    kernel.gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
-  }
-}
-
 /** How a product's rows are cut: `fullChunks` chunks of `chunkRows`, then chunks of `tailRows`. */
 interface ChunkPlan {
   chunkRows: number;
@@ -319,11 +319,103 @@ function planChunks(mPad: number): ChunkPlan {
   return { chunkRows, fullChunks, tailRows, chunks };
 }
 
+/** First row of chunk `chunk`. */
+function chunkBegin(plan: ChunkPlan, chunk: number): number {
+  const { chunkRows, fullChunks, tailRows } = plan;
+  return chunk < fullChunks ? chunk * chunkRows : fullChunks * chunkRows + (chunk - fullChunks) * tailRows;
+}
+
+/** Which chunks of the current product have been copied out (1) so far. */
+const copied = new Uint8Array(MAX_CHUNKS);
+
+/** Copies out chunk `chunk` (rows clipped to mPad) and marks it copied. */
+function copyChunk(io: GemmJobIO, plan: ChunkPlan, mPad: number, chunk: number): void {
+  const begin = chunkBegin(plan, chunk);
+  io.copyRows(begin, Math.min(begin + (chunk < plan.fullChunks ? plan.chunkRows : plan.tailRows), mPad));
+  copied[chunk] = 1;
+}
+
+/** Copies out every chunk the worker has finished in job `request` that is not copied yet. */
+function copyWorkerChunks(flags: Int32Array, request: number, io: GemmJobIO, plan: ChunkPlan, mPad: number) {
+  for (let chunk = 0; chunk < plan.chunks; chunk++)
+    if (copied[chunk] === 0 && Atomics.load(flags, DONE + chunk) === request)
+      copyChunk(io, plan, mPad, chunk);
+}
+
 /**
- * Packs A and B and computes C for one product, with the worker when it is ready and the product
- * is large enough, else alone. Either way the product is complete when this returns.
+ * The caller's side of the task loop (the worker runs the same loop in WORKER_SOURCE), copying out
+ * each chunk it computes and any the worker has finished meanwhile.
  */
-export function runGemmJob(kernel: WasmGemmExports, job: GemmJob): void {
+function runTasks(
+  kernel: WasmGemmExports,
+  flags: Int32Array,
+  request: number,
+  job: GemmJob,
+  plan: ChunkPlan,
+  io: GemmJobIO,
+): boolean {
+  const blocks = Math.ceil(job.k / KC);
+  for (;;) {
+    const task = Atomics.add(flags, TASK, 1);
+    if (task < 2 * blocks) {
+      // k-block j of A (task j) or of B (task blocks + j): pack's arguments moved to that block.
+      const isB = task >= blocks;
+      const [source, rowStride, kStride, rows, k, width, target] = isB ? job.packB : job.packA;
+      const pc = (task - (isB ? blocks : 0)) * KC;
+      const blockTarget = target + 4 * pc * Math.ceil(rows / width) * width;
+      kernel.pack(
+        source + 4 * pc * kStride,
+        rowStride,
+        kStride,
+        rows,
+        Math.min(KC, k - pc),
+        width,
+        blockTarget,
+      );
+      Atomics.add(flags, PACKED, 1);
+      Atomics.notify(flags, PACKED);
+      continue;
+    }
+    const chunk = task - 2 * blocks;
+    if (chunk >= plan.chunks) return true;
+    // Other packs may still be running on the worker.
+    if (!waitFor(flags, PACKED, (packed) => packed >= 2 * blocks)) return false;
+    const begin = chunkBegin(plan, chunk);
+    const end = Math.min(begin + (chunk < plan.fullChunks ? plan.chunkRows : plan.tailRows), job.mPad);
+    kernel.gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+    copyChunk(io, plan, job.mPad, chunk);
+    copyWorkerChunks(flags, request, io, plan, job.mPad);
+  }
+}
+
+/**
+ * Copies out the worker's remaining chunks as it finishes them. False if it failed or timed out
+ * before finishing them all.
+ */
+function collectWorkerChunks(
+  flags: Int32Array,
+  request: number,
+  io: GemmJobIO,
+  plan: ChunkPlan,
+  mPad: number,
+) {
+  for (;;) {
+    const doneCount = Atomics.load(flags, WORKER_DONE);
+    copyWorkerChunks(flags, request, io, plan, mPad);
+    let all = true;
+    for (let chunk = 0; chunk < plan.chunks; chunk++) all &&= copied[chunk] === 1;
+    if (all) return true;
+    if (Atomics.load(flags, FAILED) === 1) return false;
+    if (!waitFor(flags, WORKER_DONE, (count) => count !== doneCount)) return false;
+  }
+}
+
+/**
+ * Packs A and B, computes C and copies it out through `io` for one product, with the worker when
+ * it is ready and the product is large enough, else alone. Either way the product is complete, and
+ * C copied out, when this returns. A must be in the memory already; `io.placeB` is called here.
+ */
+export function runGemmJob(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
   const { mPad, nPad, k } = job;
   if (
     !enabled ||
@@ -331,33 +423,64 @@ export function runGemmJob(kernel: WasmGemmExports, job: GemmJob): void {
     mPad * nPad * k < THREAD_MIN_WORK ||
     Atomics.load(pool.flags, READY) !== 1
   ) {
-    runAlone(kernel, job);
+    io.placeB();
+    runAlone(kernel, job, io);
     return;
   }
   const { flags } = pool;
   const plan = planChunks(mPad);
+  if (plan.chunks > MAX_CHUNKS) {
+    // Never happens with CHUNKS and TAIL_SPLIT as they are; kept so a change to them cannot overrun DONE.
+    io.placeB();
+    runAlone(kernel, job, io);
+    return;
+  }
   // Arguments first, then open the job to the worker (WORKER = 0), then wake it.
+  // B's pack arguments are known once io.placeB has run; the worker reads them only after B_PLACED.
   flags.set(job.packA, ARGS);
-  flags.set(job.packB, ARGS + 7);
-  flags.set([mPad, nPad, k, job.packedA, job.packedB, job.c], ARGS + 14);
+  flags[ARGS + 14] = mPad;
+  flags[ARGS + 15] = nPad;
+  flags[ARGS + 16] = k;
+  flags[ARGS + 17] = job.packedA;
+  flags[ARGS + 18] = job.packedB;
+  flags[ARGS + 19] = job.c;
   Atomics.store(flags, CHUNK_ROWS, plan.chunkRows);
   Atomics.store(flags, FULL_CHUNKS, plan.fullChunks);
   Atomics.store(flags, TAIL_ROWS, plan.tailRows);
   Atomics.store(flags, CHUNK_COUNT, plan.chunks);
   Atomics.store(flags, TASK, 0);
   Atomics.store(flags, PACKED, 0);
+  Atomics.store(flags, WORKER_DONE, 0);
+  copied.fill(0);
+  // The job's number before opening it: a worker that joins (WORKER 0 → 1) then reads this number.
+  const request = Atomics.add(flags, REQUEST, 1) + 1;
   Atomics.store(flags, WORKER, 0);
-  Atomics.add(flags, REQUEST, 1);
   Atomics.notify(flags, REQUEST);
-  let finished = runTasks(kernel, flags, job, plan);
-  // Shut the worker out if it has not joined yet; if it has, wait for its last chunk.
+  // The worker starts on A's packs while B is copied in.
+  io.placeB();
+  flags.set(job.packB, ARGS + 7);
+  Atomics.store(flags, B_PLACED, request);
+  Atomics.notify(flags, B_PLACED);
+  let finished = runTasks(kernel, flags, request, job, plan, io);
+  // Shut the worker out if it has not joined yet; if it has, take its chunks as they finish and
+  // wait until it has left the job.
   const joined = Atomics.compareExchange(flags, WORKER, 0, 3) !== 0;
-  if (joined) finished = waitFor(flags, WORKER, (state) => state === 2) && finished;
+  if (joined) {
+    finished = finished && collectWorkerChunks(flags, request, io, plan, mPad);
+    finished = waitFor(flags, WORKER, (state) => state === 2) && finished;
+  }
   if (joined && finished && Atomics.load(flags, FAILED) !== 1) pool.products++;
   if (!finished || Atomics.load(flags, FAILED) === 1) {
-    // The worker is stuck or broke: never use it again, and redo the product here.
+    // The worker is stuck or broke: never use it again, and redo the product here, copying out
+    // only the rows not copied yet (with accumulate, a row copied twice would be added twice).
     pool.healthy = false;
-    runAlone(kernel, job);
+    const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
+    const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
+    kernel.pack(a0, a1, a2, a3, a4, a5, a6);
+    kernel.pack(b0, b1, b2, b3, b4, b5, b6);
+    kernel.gemm(0, mPad, mPad, nPad, k, job.packedA, job.packedB, job.c);
+    for (let chunk = 0; chunk < plan.chunks; chunk++)
+      if (copied[chunk] === 0) copyChunk(io, plan, mPad, chunk);
   }
 }
 

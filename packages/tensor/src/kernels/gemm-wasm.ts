@@ -10,7 +10,13 @@
  */
 import { XentError } from '../errors.js';
 import { gemm } from './gemm.js';
-import { type GemmJob, runGemmJob, startGemmThreads, type WasmGemmExports } from './gemm-threads.js';
+import {
+  type GemmJob,
+  type GemmJobIO,
+  runGemmJob,
+  startGemmThreads,
+  type WasmGemmExports,
+} from './gemm-threads.js';
 import { GEMM_WASM_SHARED, GEMM_WASM_UNSHARED } from './wasm/gemm-binary.js';
 
 /** Rows of one packed A sliver and columns of one packed B sliver (the kernel's 4 × 8 tile). */
@@ -43,6 +49,60 @@ const job: GemmJob = {
   packedA: 0,
   packedB: 0,
   c: 0,
+};
+
+/**
+ * The current call's operands, read by {@link io} while the job runs (module state, so that a
+ * product allocates no closures).
+ */
+const EMPTY: Float32Array = new Float32Array(0);
+const current = {
+  heap: EMPTY,
+  b: EMPTY,
+  bOffset: 0,
+  k: 0,
+  n: 0,
+  bRowStride: 0,
+  bColStride: 0,
+  rawB: 0,
+  c: EMPTY,
+  cOffset: 0,
+  m: 0,
+  nPad: 0,
+  cFloat: 0,
+  accumulate: false,
+};
+
+/** Copies B into the memory (as late as possible: the worker packs A meanwhile) and C's rows out. */
+const io: GemmJobIO = {
+  placeB() {
+    const { heap, b, bOffset, k, n, bRowStride, bColStride, rawB } = current;
+    const placed = place(heap, rawB / 4, b, bOffset, k, n, bRowStride, bColStride);
+    // A is packed in slivers of MR rows; B in slivers of NR columns, so its "rows" are B's columns.
+    jobPackB[0] = placed.address;
+    jobPackB[1] = placed.colStride;
+    jobPackB[2] = placed.rowStride;
+  },
+  copyRows(begin, end) {
+    const { heap, c, cOffset, n, nPad, cFloat, accumulate } = current;
+    const last = Math.min(end, current.m);
+    if (accumulate) {
+      for (let i = begin; i < last; i++) {
+        const from = cFloat + i * nPad;
+        const to = cOffset + i * n;
+        for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
+      }
+    } else if (nPad === n) {
+      if (last > begin) c.set(heap.subarray(cFloat + begin * n, cFloat + last * n), cOffset + begin * n);
+    } else {
+      // Row by row with a loop: a subarray per row would allocate a view per row.
+      for (let i = begin; i < last; i++) {
+        const from = cFloat + i * nPad;
+        const to = cOffset + i * n;
+        for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
+      }
+    }
+  },
 };
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -216,17 +276,13 @@ export function gemmWasm(
   }
   const heap = wasm.heap;
   const aPlaced = place(heap, rawA / 4, a, aOffset, m, k, aRowStride, aColStride);
-  const bPlaced = place(heap, rawB / 4, b, bOffset, k, n, bRowStride, bColStride);
-  // A is packed in slivers of MR rows; B in slivers of NR columns, so its "rows" are B's columns.
   jobPackA[0] = aPlaced.address;
   jobPackA[1] = aPlaced.rowStride;
   jobPackA[2] = aPlaced.colStride;
   jobPackA[3] = m;
   jobPackA[4] = k;
   jobPackA[6] = packedA;
-  jobPackB[0] = bPlaced.address;
-  jobPackB[1] = bPlaced.colStride;
-  jobPackB[2] = bPlaced.rowStride;
+  // B's address and strides are filled in by io.placeB.
   jobPackB[3] = n;
   jobPackB[4] = k;
   jobPackB[6] = packedB;
@@ -236,22 +292,21 @@ export function gemmWasm(
   job.packedA = packedA;
   job.packedB = packedB;
   job.c = cAddress;
-  runGemmJob(wasm, job);
-  const cFloat = cAddress / 4;
-  if (accumulate) {
-    for (let i = 0; i < m; i++) {
-      const from = cFloat + i * nPad;
-      const to = cOffset + i * n;
-      for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
-    }
-  } else if (nPad === n) {
-    c.set(heap.subarray(cFloat, cFloat + m * n), cOffset);
-  } else {
-    // Row by row with a loop: a subarray per row would allocate m views per call.
-    for (let i = 0; i < m; i++) {
-      const from = cFloat + i * nPad;
-      const to = cOffset + i * n;
-      for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
-    }
-  }
+  current.heap = heap;
+  current.b = b;
+  current.bOffset = bOffset;
+  current.k = k;
+  current.n = n;
+  current.bRowStride = bRowStride;
+  current.bColStride = bColStride;
+  current.rawB = rawB;
+  current.c = c;
+  current.cOffset = cOffset;
+  current.m = m;
+  current.nPad = nPad;
+  current.cFloat = cAddress / 4;
+  current.accumulate = accumulate;
+  runGemmJob(wasm, job, io);
+  // Drop the references, so the module does not keep the caller's arrays alive.
+  current.b = current.c = current.heap = EMPTY;
 }
