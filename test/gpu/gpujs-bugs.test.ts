@@ -18,7 +18,8 @@ import type {
   GpuKernel,
   GpuKernelSettings,
 } from '../../packages/tensor/src/backends/gpu/gpujs.js';
-import { flatten, GpuKernels } from '../../packages/tensor/src/backends/gpu/kernels.js';
+import { GpuKernels } from '../../packages/tensor/src/backends/gpu/kernels.js';
+import { flatten, LocalKernelRunner } from '../../packages/tensor/src/backends/gpu/runner.js';
 import { gpuAvailable } from './helpers.js';
 
 /** A fake GPU that records every kernel xent asks for and returns zeros of the right size. */
@@ -57,14 +58,14 @@ function runEveryKernel(kernels: GpuKernels): void {
 describe('gpu.js bug guards', () => {
   it('bug 1: no kernel uses pipeline textures or input(); arguments are plain Float32Arrays', () => {
     const { gpu, created } = recordingGpu();
-    runEveryKernel(new GpuKernels(gpu, 'webgl2'));
+    runEveryKernel(new GpuKernels(new LocalKernelRunner(gpu, 'webgl2')));
     expect(created.length).toBe(7);
     for (const settings of created) expect(settings).not.toHaveProperty('pipeline');
   });
 
   it('bug 2: no kernel is resized; a new shape compiles a new kernel', () => {
     const { gpu, created } = recordingGpu();
-    const kernels = new GpuKernels(gpu, 'webgl2');
+    const kernels = new GpuKernels(new LocalKernelRunner(gpu, 'webgl2'));
     for (const n of [4, 8, 16]) kernels.unary('exp', NDArray.empty([n]), NDArray.empty([n]), 0, 0);
     expect(created.map((s) => s.output)).toEqual([[4], [8], [16]]);
     for (const settings of created) expect(settings.dynamicOutput ?? false).toBe(false);
@@ -72,7 +73,7 @@ describe('gpu.js bug guards', () => {
 
   it('bug 2: a result of the wrong length is an error, never a silently stale shape', () => {
     const { gpu } = recordingGpu((cells) => new Float32Array(Math.max(1, cells / 2)));
-    const kernels = new GpuKernels(gpu, 'webgl2');
+    const kernels = new GpuKernels(new LocalKernelRunner(gpu, 'webgl2'));
     expect(() => kernels.unary('exp', NDArray.empty([8]), NDArray.empty([8]), 0, 0)).toThrow(
       /kernel returned 4 values, expected 8/,
     );
@@ -83,7 +84,7 @@ describe('gpu.js bug guards', () => {
 
   it('bug 3: an async (Promise) result where a value is due is refused', () => {
     const { gpu } = recordingGpu((cells) => Promise.resolve(new Float32Array(cells)));
-    const kernels = new GpuKernels(gpu, 'webgl2');
+    const kernels = new GpuKernels(new LocalKernelRunner(gpu, 'webgl2'));
     expect(() => kernels.unary('exp', NDArray.empty([4]), NDArray.empty([4]), 0, 0)).toThrow(
       /unexpectedly returned a Promise/,
     );

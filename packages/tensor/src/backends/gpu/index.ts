@@ -6,9 +6,13 @@
  *   (`XENT_GPU_MIN_WORK` overrides the floor for all kernel classes; 0 sends everything).
  * - `auto`: per kernel class, the first op that could go either way triggers a one-off timing
  *   of a few sizes on both backends; ops then go to whichever was faster at their size.
+ *
+ * Either runs its kernels on the calling thread, or (opt-in, Node, webasm) in gpu.js's
+ * `asyncMode` worker pool behind the synchronous bridge of bridge.ts.
  */
 import { type Backend, type BackendLoader, environment } from '../../backend.js';
 import { ValueError } from '../../errors.js';
+import { BridgeKernelRunner, checkBridge } from './bridge.js';
 import { type Calibration, calibrate } from './calibrate.js';
 import {
   chooseMode,
@@ -20,6 +24,7 @@ import {
 } from './gpujs.js';
 import { GpuKernels } from './kernels.js';
 import { emptyCounts, KERNEL_CLASSES, type KernelClass, type RouteCounts, routedBackend } from './routing.js';
+import { LocalKernelRunner } from './runner.js';
 
 /** Default minimum work sent to gpu by the `gpu` backend (a gpu.js call costs 0.2–4 ms). */
 export const GPU_MIN_WORK: Readonly<Record<KernelClass, number>> = {
@@ -34,6 +39,10 @@ export const GPU_MIN_WORK: Readonly<Record<KernelClass, number>> = {
 export interface GpuInfo {
   /** gpu.js mode the kernels run in. */
   mode: GpuMode;
+  /** True when kernels run in gpu.js's `asyncMode` worker pool behind the synchronous bridge. */
+  async: boolean;
+  /** Kernel runs gpu.js split over its worker pool (`asyncMode`, outputs of ≥ 4096 cells); 0 when not async. */
+  threadedRuns: number;
   /** Kernels alive, compiled and destroyed so far. */
   kernels: { live: number; compiled: number; destroyed: number };
   /** Ops routed to gpu / js per kernel class, counted since load. */
@@ -64,6 +73,14 @@ export interface GpuOptions {
   mode?: GpuMode;
   /** Minimum work the `gpu` backend sends to gpu.js, every kernel class; as `XENT_GPU_MIN_WORK`. */
   minWork?: number;
+  /**
+   * Run kernels in gpu.js's `asyncMode`, as `XENT_GPU_ASYNC=1`: webasm kernels with outputs of
+   * at least 4096 cells are split over gpu.js's worker pool (one thread per core), in a bridge
+   * worker thread the calling thread blocks on, so ops stay synchronous. Node only, and only
+   * with mode `'webasm'` (the default there); anything else throws a ValueError. Off by
+   * default: on a CPU it does not beat the js backend (packages/tensor/GPU.md).
+   */
+  async?: boolean;
 }
 
 let options: GpuOptions = {};
@@ -72,7 +89,9 @@ let options: GpuOptions = {};
  * Sets {@link GpuOptions} for the gpu backends. Call it before the first
  * `setBackend` / `loadBackend` of `'gpu'` or `'auto'`: gpu.js starts once per realm.
  *
- * @throws ValueError once gpu.js has started.
+ * @throws ValueError once gpu.js has started; for `async: true` with a mode other than
+ * `'webasm'`, or where the async bridge cannot run (no worker_threads, SharedArrayBuffer or
+ * `Atomics.wait`: a browser).
  */
 export function configureGpu(next: GpuOptions): void {
   if (state) {
@@ -80,7 +99,23 @@ export function configureGpu(next: GpuOptions): void {
       `configureGpu: gpu.js already started in mode '${state.kernels.mode}'; expected configureGpu before the first setBackend/loadBackend of 'gpu' or 'auto'`,
     );
   }
-  options = { ...options, ...next };
+  const merged = { ...options, ...next };
+  if (merged.async === true) checkBridge('configureGpu({ async: true })', merged.mode, 'mode');
+  options = merged;
+}
+
+/**
+ * Whether kernels run in `asyncMode` (`configureGpu({ async })`, else `XENT_GPU_ASYNC`), and
+ * which setting asked for it.
+ */
+function asyncSetting(): { async: boolean; setting: string } {
+  if (options.async !== undefined) return { async: options.async, setting: 'configureGpu({ async: true })' };
+  const value = environment('XENT_GPU_ASYNC');
+  if (value === undefined || value === '0' || value === 'false') return { async: false, setting: '' };
+  if (value === '1' || value === 'true') return { async: true, setting: `XENT_GPU_ASYNC=${value}` };
+  throw new ValueError(
+    `XENT_GPU_ASYNC is '${value}'; expected 1 (or true) for async, 0 (or false) or unset for sync`,
+  );
 }
 
 function minWork(): Record<KernelClass, number> {
@@ -93,8 +128,13 @@ function minWork(): Record<KernelClass, number> {
 
 function createState(gpujs: GpuJsModule): GpuState {
   if (state) return state;
-  const mode = chooseMode(gpujs, options.mode ?? environment('XENT_GPU_MODE'));
-  const kernels = new GpuKernels(new gpujs.GPU({ mode }), mode);
+  const requestedMode = options.mode ?? environment('XENT_GPU_MODE');
+  const mode = chooseMode(gpujs, requestedMode);
+  const { async, setting } = asyncSetting();
+  if (async)
+    checkBridge(setting, mode, options.mode ? 'mode' : requestedMode ? 'XENT_GPU_MODE' : 'the chosen mode');
+  const runner = async ? new BridgeKernelRunner() : new LocalKernelRunner(new gpujs.GPU({ mode }), mode);
+  const kernels = new GpuKernels(runner);
   const routes = emptyCounts();
   const gpuThresholds = minWork();
   const calibrations = new Map<KernelClass, Calibration>();
@@ -162,9 +202,12 @@ export function gpuInfo(options: { calibrate?: boolean } = {}): GpuInfo | null {
       if (!state.calibrations.has(cls)) state.calibrations.set(cls, calibrate(state.kernels, cls));
     }
   }
+  const { live, compiled, destroyed, threaded } = state.kernels.stats();
   return {
     mode: state.kernels.mode,
-    kernels: state.kernels.stats(),
+    async: state.kernels.async,
+    threadedRuns: threaded,
+    kernels: { live, compiled, destroyed },
     routes: state.routes,
     gpuThresholds: { ...state.gpuThresholds },
     calibrations: [...state.calibrations.values()],

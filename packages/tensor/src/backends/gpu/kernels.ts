@@ -1,12 +1,13 @@
 /**
  * float32 kernels on gpu.js. Every kernel is compiled for one shape (gpu.js bakes sizes into
  * the module, and growing a `dynamicOutput` kernel past its built size silently keeps the
- * old shape), kept in a small LRU cache, and destroyed on eviction so wasm memories,
- * textures and worker pools stay bounded however many shapes a program uses.
+ * old shape), under a key naming op and shape; a {@link KernelRunner} (runner.ts) compiles,
+ * caches and runs them, on this thread or in the async bridge's worker.
  */
 import type { BinaryOp, ReduceOp, UnaryOp } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
-import type { GpuInstance, GpuKernel, GpuKernelResult, GpuKernelSettings, GpuMode } from './gpujs.js';
+import type { GpuKernelSettings, GpuMode } from './gpujs.js';
+import type { KernelRunner, KernelStats } from './runner.js';
 
 /** Unary ops with a gpu.js body (`x` is the element, `p`/`q` the op's constants). */
 const UNARY_BODIES: Partial<Record<UnaryOp, string>> = {
@@ -75,62 +76,43 @@ function flat(x: NDArray): Float32Array {
   return (x.data as Float32Array).subarray(x.offset, x.offset + x.size);
 }
 
-/** Compiles, caches and runs gpu.js kernels for one `GPU` instance. */
+/** The float32 ops xent runs on gpu.js: each builds its kernel source and runs it through a {@link KernelRunner}. */
 export class GpuKernels {
+  private readonly runner: KernelRunner;
+
+  constructor(runner: KernelRunner) {
+    this.runner = runner;
+  }
+
   /** gpu.js mode the kernels run in. */
-  readonly mode: GpuMode;
-  private readonly gpu: GpuInstance;
-  private readonly cache = new Map<string, GpuKernel>();
-  private readonly cacheLimit: number;
-  private compiled = 0;
-  private destroyed = 0;
-
-  constructor(gpu: GpuInstance, mode: GpuMode, cacheLimit = 48) {
-    this.gpu = gpu;
-    this.mode = mode;
-    this.cacheLimit = cacheLimit;
+  get mode(): GpuMode {
+    return this.runner.mode;
   }
 
-  /** Kernels alive now, and compiled/destroyed since creation (for leak checks). */
-  stats(): { live: number; compiled: number; destroyed: number } {
-    return { live: this.cache.size, compiled: this.compiled, destroyed: this.destroyed };
+  /** True when the kernels run in gpu.js's `asyncMode` behind the synchronous bridge. */
+  get async(): boolean {
+    return this.runner.async;
   }
 
-  /** Destroys every kernel and the gpu.js instance. */
+  /** Kernels alive now, and compiled/destroyed/threaded since creation (for leak checks). */
+  stats(): KernelStats {
+    return this.runner.stats();
+  }
+
+  /** Destroys every kernel and whatever runs them. */
   dispose(): void {
-    for (const kernel of this.cache.values()) kernel.destroy();
-    this.destroyed += this.cache.size;
-    this.cache.clear();
-    void this.gpu.destroy();
+    this.runner.dispose();
   }
 
-  private kernel(key: string, source: string, settings: GpuKernelSettings): GpuKernel {
-    let kernel = this.cache.get(key);
-    if (kernel) {
-      this.cache.delete(key); // re-insert: most recently used last
-      this.cache.set(key, kernel);
-      return kernel;
-    }
-    kernel = this.gpu.createKernel(source, { precision: 'single', ...settings });
-    this.compiled++;
-    this.cache.set(key, kernel);
-    while (this.cache.size > this.cacheLimit) {
-      const [oldestKey, oldest] = this.cache.entries().next().value as [string, GpuKernel];
-      this.cache.delete(oldestKey);
-      oldest.destroy();
-      this.destroyed++;
-    }
-    return kernel;
-  }
-
-  /** Runs `kernel` and returns its output as one flat Float32Array of `length` values. */
-  private run(kernel: GpuKernel, length: number, ...args: Array<Float32Array | number>): Float32Array {
-    // webasm builds lazily on the first call; after that, skip gpu.js's nested reshaping.
-    const result = kernel(...args);
-    if (result instanceof Promise) throw new Error('gpu backend: kernel unexpectedly returned a Promise');
-    const inner = kernel.kernel;
-    if (inner?._shapeOutput && this.mode === 'webasm') inner._shapeOutput = (data) => data;
-    return flatten(result, length);
+  /** Runs the kernel under `key` (compiled on first use) and returns `length` flat values. */
+  private run(
+    key: string,
+    source: string,
+    settings: GpuKernelSettings,
+    length: number,
+    ...args: Array<Float32Array | number>
+  ): Float32Array {
+    return this.runner.run(key, source, settings, length, args);
   }
 
   /** `out = op(a)` for float32 contiguous `a` and `out`. */
@@ -138,8 +120,7 @@ export class GpuKernels {
     const n = out.size;
     const key = `unary:${op}:${n}:${p}:${q}`;
     const source = `function (a) { const x = a[this.thread.x]; ${UNARY_BODIES[op]} }`;
-    const kernel = this.kernel(key, source, { output: [n], constants: { p, q } });
-    out.data.set(this.run(kernel, n, flat(a)), out.offset);
+    out.data.set(this.run(key, source, { output: [n], constants: { p, q } }, n, flat(a)), out.offset);
   }
 
   /** `out = op(a, b)` for float32 operands laid out as `layout` says. */
@@ -150,18 +131,20 @@ export class GpuKernels {
     const y = layout === 'scalarSecond' ? 's' : 'b[this.thread.x]';
     const params = layout === 'scalarFirst' ? 's, b' : layout === 'scalarSecond' ? 'a, s' : 'a, b';
     const source = `function (${params}) { const x = ${x}; const y = ${y}; ${BINARY_BODIES[op]} }`;
-    const kernel = this.kernel(key, source, { output: [n], argumentTypes: argumentTypes(layout) });
+    const settings = { output: [n], argumentTypes: argumentTypes(layout) };
     const first = layout === 'scalarFirst' ? a.data[a.offset] : flat(a);
     const second = layout === 'scalarSecond' ? b.data[b.offset] : flat(b);
-    out.data.set(this.run(kernel, n, first, second), out.offset);
+    out.data.set(this.run(key, source, settings, n, first, second), out.offset);
   }
 
   /** `out[row] = op(a[row, :])` over a contiguous float32 `[outer, inner]` block. */
   reduce(op: ReduceOp, a: NDArray, outer: number, inner: number, out: NDArray): void {
     const key = `reduce:${op}:${outer}:${inner}`;
     const source = `function (a) { const start = this.thread.x * this.constants.inner; ${REDUCE_BODIES[op]} }`;
-    const kernel = this.kernel(key, source, { output: [outer], constants: { inner } });
-    out.data.set(this.run(kernel, outer, flat(a)), out.offset);
+    out.data.set(
+      this.run(key, source, { output: [outer], constants: { inner } }, outer, flat(a)),
+      out.offset,
+    );
   }
 
   /**
@@ -171,15 +154,16 @@ export class GpuKernels {
    */
   softmax(a: NDArray, rows: number, cols: number, out: NDArray, log: boolean): void {
     const x = flat(a);
-    const rowMax = this.kernel(
+    const maxima = this.run(
       `rowmax:${rows}:${cols}`,
       `function (a) { const start = this.thread.x * this.constants.cols; let max = -3.4e38;
         for (let i = 0; i < this.constants.cols; i++) { max = Math.max(max, a[start + i]); }
         return max; }`,
       { output: [rows], constants: { cols } },
+      rows,
+      x,
     );
-    const maxima = this.run(rowMax, rows, x);
-    const rowSum = this.kernel(
+    const sums = this.run(
       `rowsumexp:${rows}:${cols}`,
       `function (a, maxima) { const start = this.thread.x * this.constants.cols; const max = maxima[this.thread.x];
         let sum = 0; let carry = 0;
@@ -188,17 +172,23 @@ export class GpuKernels {
         }
         return sum; }`,
       { output: [rows], constants: { cols } },
+      rows,
+      x,
+      maxima,
     );
-    const sums = this.run(rowSum, rows, x, maxima);
     const body = log ? 'return (x - max) - Math.log(sum);' : 'return Math.exp(x - max) / sum;';
-    const normalize = this.kernel(
+    const normalized = this.run(
       `softmax:${log}:${rows}:${cols}`,
       `function (a, maxima, sums) {
         const x = a[this.thread.y * this.constants.cols + this.thread.x];
         const max = maxima[this.thread.y]; const sum = sums[this.thread.y]; ${body} }`,
       { output: [cols, rows], constants: { cols } },
+      rows * cols,
+      x,
+      maxima,
+      sums,
     );
-    out.data.set(this.run(normalize, rows * cols, x, maxima, sums), out.offset);
+    out.data.set(normalized, out.offset);
   }
 
   /**
@@ -229,12 +219,12 @@ export class GpuKernels {
       }
       return [s0, s1, s2, s3];
     }`;
-    const kernel = this.kernel(key, source, {
+    const settings: GpuKernelSettings = {
       output: [n, blocks, batch],
       constants: { k, n, rows: blocks * 4 },
       returnType: 'Array(4)',
-    });
-    const strips = this.run(kernel, batch * blocks * n * 4, packedA, packedB);
+    };
+    const strips = this.run(key, source, settings, batch * blocks * n * 4, packedA, packedB);
     // strips[((z * blocks + y) * n + x) * 4 + r] = out[z, 4y + r, x]
     const c = out.data as Float32Array;
     for (let z = 0; z < batch; z++) {
@@ -291,24 +281,4 @@ function packTransposed(b: NDArray): Float32Array {
     }
   }
   return packed;
-}
-
-/** Copies a (possibly nested) kernel result into one flat Float32Array of `length` values. */
-export function flatten(result: GpuKernelResult, length: number): Float32Array {
-  if (result instanceof Float32Array) {
-    if (result.length < length)
-      throw new Error(`gpu backend: kernel returned ${result.length} values, expected ${length}`);
-    return result.length === length ? result : result.subarray(0, length);
-  }
-  const target = new Float32Array(length);
-  let filled = 0;
-  const walk = (node: GpuKernelResult): void => {
-    if (node instanceof Float32Array) {
-      target.set(node, filled);
-      filled += node.length;
-    } else for (const child of node) walk(child);
-  };
-  walk(result);
-  if (filled !== length) throw new Error(`gpu backend: kernel returned ${filled} values, expected ${length}`);
-  return target;
 }

@@ -1,0 +1,163 @@
+/**
+ * The async bridge's worker (bridge.ts is the calling thread's side): CommonJS source evaluated
+ * by worker_threads (`eval: true`), so there is no file to locate from TypeScript source or
+ * dist. It owns a `GPU({ mode: 'webasm' })` and an LRU cache of `asyncMode` kernels, answers
+ * one request at a time on its MessagePort, and after posting each reply bumps a counter in a
+ * SharedArrayBuffer and `Atomics.notify`s the caller blocked in `Atomics.wait`.
+ */
+
+/** Slots of the Int32 control block shared by the caller and the worker. */
+export const BRIDGE_SLOTS = {
+  /** Replies posted so far; the worker increments it and notifies after each postMessage. */
+  replies: 0,
+  /** Ticks every {@link BRIDGE_HEARTBEAT_MS} while the worker awaits gpu.js's pool: it is alive. */
+  heartbeat: 1,
+  /** 1 once the worker has loaded gpu.js and listens for requests. */
+  ready: 2,
+  /** Never written: the caller sleeps on it for short timed waits. */
+  idle: 3,
+} as const;
+
+/** Length of the control block. */
+export const BRIDGE_SLOT_COUNT = 4;
+
+/** How often the worker ticks the heartbeat while a request is in flight. */
+export const BRIDGE_HEARTBEAT_MS = 100;
+
+/** A request from the calling thread: run the kernel cached under `key` on `args`. */
+export interface BridgeRequest {
+  /** Sequence number, echoed in the reply. */
+  id: number;
+  key: string;
+  source: string;
+  /** `gpu.createKernel` settings (the worker adds `precision: 'single'` and `asyncMode: true`). */
+  settings: object;
+  /** Values expected back. */
+  length: number;
+  args: Array<Float32Array | number>;
+}
+
+/** The worker's reply: the flat result, or the gpu.js error's message; its kernel counts either way. */
+export interface BridgeReply {
+  id: number;
+  result?: Float32Array;
+  error?: string;
+  stats: { live: number; compiled: number; destroyed: number; threaded: number };
+}
+
+/**
+ * The worker. `workerData`: `{ gpuPath, port, control, cacheLimit }` — the resolved gpu.js
+ * entry (an eval worker resolves modules from the process's cwd, not from xent), the request
+ * port, the control block and the kernel cache size.
+ *
+ * gpu.js 2.24.1 gives every `asyncMode` kernel its own worker pool (one thread per core) the
+ * first time it runs threaded; with a cache of 48 kernels that is ~96 threads and ~880 MB
+ * (bench/NOTES.md). So kernels share one pool here: each gets a lease on it in place of its
+ * private `_pool`, which dispatches to the shared pool and, when gpu.js destroys the kernel,
+ * releases only that kernel's wasm instances from the pool's threads. The pool's file is
+ * internal to gpu.js; if it is missing, kernels keep gpu.js's own per-kernel pools.
+ */
+export const BRIDGE_WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const path = require('node:path');
+const { gpuPath, port, control, cacheLimit } = workerData;
+const flags = new Int32Array(control);
+// A failure to load is answered to every request rather than thrown: an uncaught error would
+// reach the caller only through its event loop, which is blocked in Atomics.wait.
+let gpu = null;
+let loadError = '';
+try {
+  gpu = new (require(gpuPath).GPU)({ mode: 'webasm' });
+} catch (error) {
+  loadError = 'gpu.js could not start in the bridge worker (' + String(error && error.message).split('\\n')[0] + ')';
+}
+let sharedPool = null;
+try {
+  const { WebAssemblyWorkerPool } = require(path.join(path.dirname(gpuPath), 'backend', 'web-assembly', 'worker-pool.js'));
+  sharedPool = new WebAssemblyWorkerPool();
+} catch {}
+function lease() {
+  const entries = new Set();
+  return {
+    get size() { return sharedPool.size; },
+    dispatch(entry, tasks) { entries.add(entry.id); return sharedPool.dispatch(entry, tasks); },
+    release(id) { entries.delete(id); sharedPool.release(id); },
+    destroy() { for (const id of entries) sharedPool.release(id); entries.clear(); },
+  };
+}
+const cache = new Map();
+let compiled = 0;
+let destroyed = 0;
+let threaded = 0;
+function kernelFor(key, source, settings) {
+  let kernel = cache.get(key);
+  if (kernel) {
+    cache.delete(key);
+    cache.set(key, kernel);
+    return kernel;
+  }
+  kernel = gpu.createKernel(source, Object.assign({ precision: 'single' }, settings, { asyncMode: true }));
+  compiled++;
+  cache.set(key, kernel);
+  while (cache.size > cacheLimit) {
+    const [oldestKey, oldest] = cache.entries().next().value;
+    cache.delete(oldestKey);
+    oldest.destroy();
+    destroyed++;
+  }
+  return kernel;
+}
+// Nested results (a first synchronous run, before _shapeOutput is replaced) as one flat array;
+// the caller checks the length.
+function flatten(result) {
+  if (result instanceof Float32Array) return result;
+  const parts = [];
+  const walk = (node) => {
+    if (node instanceof Float32Array) parts.push(node);
+    else for (const child of node) walk(child);
+  };
+  walk(result);
+  const target = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+  let filled = 0;
+  for (const part of parts) {
+    target.set(part, filled);
+    filled += part.length;
+  }
+  return target;
+}
+async function answer(request) {
+  if (loadError) throw new Error(loadError);
+  const kernel = kernelFor(request.key, request.source, request.settings);
+  const inner = kernel.kernel;
+  if (sharedPool && inner && inner._pool === null && 'poolSize' in inner) inner._pool = lease();
+  const pending = kernel(...request.args);
+  // Skip gpu.js's nested reshaping from now on: a threaded run shapes its output when it
+  // settles, so this already applies to the first call's result.
+  const built = kernel.kernel;
+  if (built && built._shapeOutput) built._shapeOutput = (data) => data;
+  const result = flatten(await pending);
+  if (built && built._lastRunPath === 'threaded') threaded++;
+  return result;
+}
+function stats() {
+  return { live: cache.size, compiled, destroyed, threaded };
+}
+port.on('message', async (request) => {
+  const beat = setInterval(() => Atomics.add(flags, ${BRIDGE_SLOTS.heartbeat}, 1), ${BRIDGE_HEARTBEAT_MS});
+  let reply;
+  try {
+    const result = await answer(request);
+    reply = { id: request.id, result, stats: stats() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    reply = { id: request.id, error: message, stats: stats() };
+  }
+  clearInterval(beat);
+  const transfer = reply.result && reply.result.buffer instanceof ArrayBuffer &&
+    reply.result.byteLength === reply.result.buffer.byteLength ? [reply.result.buffer] : [];
+  port.postMessage(reply, transfer);
+  Atomics.add(flags, ${BRIDGE_SLOTS.replies}, 1);
+  Atomics.notify(flags, ${BRIDGE_SLOTS.replies});
+});
+Atomics.store(flags, ${BRIDGE_SLOTS.ready}, 1);
+`;
