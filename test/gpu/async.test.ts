@@ -208,12 +208,13 @@ describe('async bridge resources and errors', () => {
       expect(threadsAfter - threadsBefore).toBeLessThanOrEqual(2);
   });
 
-  it('rethrows gpu.js errors on the calling thread, then keeps working; dispose ends it', () => {
+  it('rethrows gpu.js errors on the calling thread, then keeps working; dispose ends its threads', async () => {
     if (!gpuAvailable) return;
     const { GPU } = createRequire(import.meta.url)('gpu.js') as {
       GPU: new (s: { mode: string }) => GpuInstance;
     };
     const sync = new LocalKernelRunner(new GPU({ mode: 'webasm' }), 'webasm');
+    const threadsBefore = threadCount();
     const bridge = new BridgeKernelRunner();
     const args = [new Float32Array([1, 2, 3, 4])];
     for (const source of [
@@ -236,11 +237,19 @@ describe('async bridge resources and errors', () => {
     expect(() => bridge.run('twice', good, { output: [4] }, 8, args)).toThrow(
       /kernel returned 4 values, expected 8/,
     );
+    // A threaded run: the bridge worker and gpu.js's pool threads are running.
+    const wide = bridge.run('wide', good, { output: [8192] }, 8192, [new Float32Array(8192).fill(1)]);
+    expect(wide.every((v) => v === 2)).toBe(true);
+    expect(bridge.stats().threaded).toBe(1);
     bridge.dispose();
     sync.dispose();
     expect(() => bridge.run('twice', good, { output: [4] }, 4, args)).toThrow(
       'gpu async bridge: the bridge was disposed',
     );
+    if (threadsBefore === null) return;
+    for (let i = 0; i < 100 && threadCount()! > threadsBefore; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(threadCount()).toBeLessThanOrEqual(threadsBefore);
   });
 
   it('does not keep a process alive: a script that ran threaded kernels exits on its own', () => {
