@@ -128,7 +128,8 @@ export function registerBackend(backend: Backend): void {
  *   without a GPU (gpu.js `webasm`) gpu.js lost at every size measured, so `auto` runs all on js.
  *
  * gpu.js runs in `XENT_GPU_MODE` (or `configureGpu({ mode })`) when set, else `webgl2` on a
- * hardware WebGL2 renderer, else `webasm`. A lazily loaded backend that cannot load prints a
+ * hardware WebGL2 renderer, else `webasm`; `XENT_GPU_ASYNC=1` (or `configureGpu({ async: true })`)
+ * runs its webasm kernels in gpu.js's worker pool behind a blocking bridge (Node). A lazily loaded backend that cannot load prints a
  * one-line warning and selects js. In a browser gpu.js cannot be loaded synchronously: use
  * {@link loadBackend}. `XENT_BACKEND` selects a backend when the package is imported.
  * See packages/tensor/GPU.md for the measured timings.
