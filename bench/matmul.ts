@@ -60,6 +60,52 @@ function relativeDifference(x: ArrayLike<number>, y: ArrayLike<number>): number 
   return difference / scale;
 }
 
+/** Products per layout and size in the paired two-thread measurement: about 2–3 s per row. */
+const PAIRS: Record<number, number> = { 256: 200, 512: 80, 1024: 30 };
+
+/**
+ * Two threads ÷ one thread on the wasm kernel, from single products run in pairs, one thread then
+ * two or the other way round. The two benchmark.js rows above are taken a minute apart, and this
+ * 2-vCPU VM's speed drifts by ±20 % over that; the two products of a pair see the same host. The
+ * figure is the median of the pairs' ratios; the quartiles are printed beside it.
+ */
+function pairedThreadRatios(operands: readonly { n: number; a: NDArray; b: NDArray }[]): Result[] {
+  const rows: Result[] = [];
+  setGemmKernel('wasm');
+  for (const { n, a, b } of operands) {
+    for (const layout of LAYOUTS) {
+      const ratios: number[] = [];
+      for (let i = 0; i < PAIRS[n]; i++) {
+        const time = { one: 0, two: 0 };
+        // Alternate which goes first, so neither always follows the other.
+        for (const threads of i % 2 === 0 ? [false, true] : [true, false]) {
+          setGemmThreads(threads);
+          const start = performance.now();
+          xentMatmul(a, b, layout.transA, layout.transB);
+          time[threads ? 'two' : 'one'] = performance.now() - start;
+        }
+        ratios.push(time.one / time.two);
+      }
+      ratios.sort((x, y) => x - y);
+      const quantile = (q: number) => ratios[Math.floor(q * (ratios.length - 1))];
+      const name = `${resultName(n, layout)} [2 threads ÷ 1, median of ${PAIRS[n]} pairs]`;
+      console.log(
+        `  xent       ${name}: ${quantile(0.5).toFixed(2)}× (quartiles ${quantile(0.25).toFixed(2)}–${quantile(0.75).toFixed(2)})`,
+      );
+      rows.push({
+        name,
+        unit: '×',
+        higherIsBetter: true,
+        xent: quantile(0.5),
+        tfjsCpu: null,
+        tfjsWasm: null,
+      });
+    }
+  }
+  setGemmThreads(true);
+  return rows;
+}
+
 /** Measures every size and layout; logs each figure as it lands. */
 export async function benchMatmul(): Promise<Result[]> {
   const generator = new Generator(42);
@@ -103,6 +149,7 @@ export async function benchMatmul(): Promise<Result[]> {
   }
   setGemmKernel('wasm');
   setGemmThreads(true);
+  const ratios = pairedThreadRatios(operands.filter(({ n }) => n >= 256));
 
   for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
     const tf = await useTfBackend(backend);
@@ -138,7 +185,7 @@ export async function benchMatmul(): Promise<Result[]> {
       tf.dispose([tfA, tfB]);
     }
   }
-  return [...results.values()];
+  return [...results.values(), ...ratios];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchMatmul());
