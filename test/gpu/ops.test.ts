@@ -134,8 +134,11 @@ describe('elementwise on gpu equals js', () => {
         [a, 1.5],
         [2.5, b],
       ] as Array<[NDArray | number, NDArray | number]>) {
+        const before = gpuInfo()?.routes.gpu.binary ?? 0;
         const { js, gpu } = onBoth(() => binary(op, x, y));
         expect(elementwiseRelativeError(gpu, js)).toBeLessThan(1e-4);
+        // A JS number is a float64 scalar; the float32 result still runs on gpu.js.
+        if (gpuAvailable) expect(gpuInfo()!.routes.gpu.binary).toBe(before + 1);
       }
     });
   }

@@ -54,7 +54,10 @@ export function routedBackend(
     },
     binary(op, a, b, out) {
       const layout = binaryLayout(a, b);
-      if (useGpu('binary', layout !== null && hasGpuBinary(op) && isFloat32(a, b, out), out.size)) {
+      // A broadcast scalar is passed to the kernel as a number, whatever its dtype (a JS number
+      // operand arrives as a float64 scalar); full operands must be float32.
+      const arrays = layout === 'scalarFirst' ? [b, out] : layout === 'scalarSecond' ? [a, out] : [a, b, out];
+      if (useGpu('binary', layout !== null && hasGpuBinary(op) && isFloat32(...arrays), out.size)) {
         kernels.binary(op, layout!, a, b, out);
       } else jsBackend.binary(op, a, b, out);
     },
