@@ -22,11 +22,12 @@ export function relu(a: Tensor): Tensor {
   return record('relu', nd.relu(a.data), [a], (g) => [mul(g, constant(nd.greater(a.data, 0)))]);
 }
 
-/** a for a > 0, slope·a otherwise. */
+/** a for a > 0, slope·a otherwise; the gradient at 0 is the slope, as in PyTorch. */
 export function leakyRelu(a: Tensor, negativeSlope = 0.01): Tensor {
-  // d/da = 1 for a > 0, slope otherwise
+  // d/da = 1 for a > 0, slope otherwise. The 1 is a 0-d array of a's dtype: with two plain
+  // numbers `where` would give float32, rounding the slope of a float64 gradient.
   return record('leakyRelu', nd.leakyRelu(a.data, negativeSlope), [a], (g) => [
-    mul(g, constant(nd.where(nd.greater(a.data, 0), 1, negativeSlope))),
+    mul(g, constant(nd.where(nd.greater(a.data, 0), nd.ones([], { dtype: a.dtype }), negativeSlope))),
   ]);
 }
 

@@ -82,18 +82,29 @@ export function neg(a: Tensor): Tensor {
 }
 
 /**
- * a ** b, for a scalar or tensor exponent. Where a = 0 the exponent's gradient (which has
- * a factor log a) is taken as 0, as in PyTorch.
+ * a ** b, for a scalar or tensor exponent. As in PyTorch, the base's gradient is 0 where
+ * b = 0 (b·aᵇ⁻¹ would be 0·∞ = NaN at a = 0), and where a = 0 the exponent's gradient (which
+ * has a factor log a) is taken as 0.
  */
 export function pow(a: Operand, b: Operand): Tensor {
   // d(aᵇ)/da = b·aᵇ⁻¹, d(aᵇ)/db = aᵇ·log a
   return binaryOp('pow', a, b, nd.pow, (g, out) => {
-    const gradBase = needsGrad(a) ? mul(g, mul(b, pow(a, typeof b === 'number' ? b - 1 : sub(b, 1)))) : null;
+    const gradBase = needsGrad(a) ? powBaseGradient(g, a, b) : null;
     if (!needsGrad(b)) return [gradBase, null];
     // log a, with a = 0 replaced by 1 (a differentiable where, so second derivatives hold).
     const safeLog = typeof a === 'number' ? Math.log(a === 0 ? 1 : a) : log(where(nd.equal(a.data, 0), 1, a));
     return [gradBase, mul(g, mul(out, safeLog))];
   });
+}
+
+/** g·b·aᵇ⁻¹, and 0 wherever b = 0 (PyTorch's `pow_backward`). */
+function powBaseGradient(g: Tensor, a: Tensor, b: Operand): Tensor {
+  if (typeof b === 'number') {
+    if (b === 0) return constant(nd.zeros(g.shape, { dtype: g.dtype }));
+    return mul(g, mul(pow(a, b - 1), b));
+  }
+  const gradient = mul(g, mul(b, pow(a, sub(b, 1))));
+  return where(nd.equal(b.data, 0), 0, gradient);
 }
 
 /** eᵃ. */

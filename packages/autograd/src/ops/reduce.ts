@@ -38,7 +38,8 @@ function extremum(op: 'max' | 'min', a: Tensor, axis: Axis, keepDims: boolean): 
   const out = keepDims ? value : value.reshape(nd.reducedShape(a.shape, axes, false));
   // The gradient goes to the extreme elements, split equally between ties (like torch.amax).
   return record(op, out, [a], (g) => {
-    const hits = nd.equal(a.data, value);
+    // In a's dtype: int32 / int32 would be float32, rounding a three-way tie's 1/3.
+    const hits = nd.equal(a.data, value).astype(a.dtype);
     const share = nd.div(hits, nd.sum(hits, { axis: axes, keepDims: true }));
     return [mul(expandBack(g, a.shape, axes), constant(share))];
   });
