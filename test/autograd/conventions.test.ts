@@ -162,3 +162,25 @@ describe('zero-size dimensions give zero-size or zero gradients', () => {
     expect(grad(where(zeros([0, 3], { dtype: 'int32' }), row, 0).sum(), row)[0].toArray()).toEqual([0, 0, 0]);
   });
 });
+
+describe('linear checks its shapes before broadcasting can hide a mistake', () => {
+  it('names the argument, the shape given and the shape expected', () => {
+    const input = f64([[1, 2]]);
+    const weight = f64([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    // A [1] bias would broadcast in the forward and get a [3] gradient in the backward.
+    expect(() => linear(input, weight, f64([1]))).toThrow(
+      'linear: bias has shape [1] but weight [3, 2] needs [3]',
+    );
+    expect(() => linear(input, weight, f64([[1, 2, 3]]))).toThrow(
+      'linear: bias has shape [1, 3] but weight [3, 2] needs [3]',
+    );
+    expect(() => linear(input, f64([1, 2]))).toThrow('linear: weight has shape [2]; expected [out, in]');
+    expect(() => linear(f64([[1, 2, 3]]), weight)).toThrow(
+      'linear: input has shape [1, 3] but weight [3, 2] needs [..., 2]',
+    );
+  });
+});

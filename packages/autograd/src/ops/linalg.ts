@@ -1,4 +1,5 @@
 import * as nd from '@xent/tensor';
+import { formatShape, ShapeError } from '@xent/tensor';
 import { record, sumToShape } from '../record.js';
 import type { Tensor } from '../tensor.js';
 
@@ -27,6 +28,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * but the last (no broadcast add node, no sumToShape). All three are differentiable ops.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkLinearShapes(input, weight, bias);
   const product = nd.matmul(input.data, weight.data.transpose());
   const output = bias ? nd.add(product, bias.data) : product;
   const inputs = bias ? [input, weight, bias] : [input, weight];
@@ -39,4 +41,25 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
     if (bias) gradients.push(bias.requiresGrad ? rows.sum(0) : null);
     return gradients;
   });
+}
+
+/**
+ * The shapes `linear` accepts. A bias of any other shape would broadcast in the forward
+ * (a `[1]` or `[N, out]` bias adds fine) and then get a `[out]` gradient in the backward.
+ */
+function checkLinearShapes(input: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (weight.ndim !== 2) {
+    throw new ShapeError(`linear: weight has shape ${formatShape(weight.shape)}; expected [out, in]`);
+  }
+  const [outFeatures, inFeatures] = weight.shape;
+  if (input.ndim === 0 || input.shape[input.ndim - 1] !== inFeatures) {
+    throw new ShapeError(
+      `linear: input has shape ${formatShape(input.shape)} but weight ${formatShape(weight.shape)} needs [..., ${inFeatures}]`,
+    );
+  }
+  if (bias && !(bias.ndim === 1 && bias.shape[0] === outFeatures)) {
+    throw new ShapeError(
+      `linear: bias has shape ${formatShape(bias.shape)} but weight ${formatShape(weight.shape)} needs [${outFeatures}]`,
+    );
+  }
 }
