@@ -40,6 +40,31 @@ describe('backward', () => {
     expect(valuesOf(c.grad)).toEqual([5, 6]);
   });
 
+  it('with createGraph too: each leaf owns a contiguous .grad that stays differentiable', () => {
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    a.mul(a).add(b).sum().backward(undefined, { createGraph: true });
+    expect(a.grad?.data.data).not.toBe(b.grad?.data.data);
+    b.grad?.data.data.fill(0);
+    expect(valuesOf(a.grad)).toEqual([2, 4]);
+    // d/da Σ (2a) = 2: the copy is recorded, so the gradient is still differentiable.
+    expect(valuesOf(grad((a.grad as Tensor).sum(), a)[0])).toEqual([2, 2]);
+    // A leaf's gradient is the seed itself, or a broadcast (stride-0) view, before the copy.
+    const seed = f64([5, 6], false);
+    const c = f64([1, 1]);
+    c.backward(seed, { createGraph: true });
+    expect(c.grad).not.toBe(seed);
+    seed.data.data.fill(0);
+    expect(valuesOf(c.grad)).toEqual([5, 6]);
+    const matrix = f64([
+      [1, 2],
+      [3, 4],
+    ]);
+    matrix.sum().backward(undefined, { createGraph: true });
+    expect(matrix.grad?.data.isContiguous).toBe(true);
+    expect(matrix.grad?.data.strides).toEqual([2, 1]);
+  });
+
   it('throws a clear error on a second backward through a freed graph', () => {
     const x = f64([1, 2]);
     const y = x.exp().sum();

@@ -113,13 +113,17 @@ export class Tensor {
     const seed = seedGradient('backward', this, gradOutput);
     runBackward([this], [seed], options, null, (leaf, grad) => {
       if (!leaf.requiresGrad) return;
+      // A fresh contiguous array either way: a gradient may be the seed itself, a broadcast
+      // (stride-0) view of it, or shared by two leaves (both inputs of an add get the same
+      // tensor), and .grad is the leaf's own to update in place.
       if (options.createGraph) {
-        leaf.grad = leaf.grad ? leaf.grad.add(grad) : grad;
+        // Recorded (this runs with grad enabled), so the gradient stays differentiable.
+        leaf.grad = leaf.grad
+          ? leaf.grad.add(grad)
+          : record('clone', grad.data.clone(), [grad], (gradOfCopy) => [gradOfCopy]);
         return;
       }
-      // A fresh array either way: a gradient may be a view of the seed or shared by two
-      // leaves (both inputs of an add get the same tensor), and optimizers and clipping
-      // update .grad in place. Accumulation runs on NDArrays, so it records nothing.
+      // Accumulation runs on NDArrays, so it records nothing.
       leaf.grad = new Tensor(leaf.grad ? nd.add(leaf.grad.data, grad.data) : grad.data.clone());
     });
   }
