@@ -480,7 +480,8 @@ const OPS: Record<string, OpCase[]> = {
     },
   ],
   norm: [
-    { label: 'last axis', inputs: () => [x([3, 4], { seed: 131 })], fn: (a) => norm(a) },
+    { label: 'every element', inputs: () => [x([3, 4], { seed: 130 })], fn: (a) => norm(a) },
+    { label: 'last axis', inputs: () => [x([3, 4], { seed: 131 })], fn: (a) => norm(a, -1) },
     {
       label: 'axis 0 keepDims, sliced',
       inputs: () => [x([3, 4], { seed: 132, layout: 'sliced' })],
@@ -640,6 +641,12 @@ describe('methods and functions agree', () => {
     ['var', (t) => t.var(1, { correction: 0 }), (t) => variance(t, 1, { correction: 0 })],
     ['variance', (t) => t.variance(0), (t) => variance(t, 0)],
     ['norm', (t) => t.norm(0), (t) => norm(t, 0)],
+    ['norm of every element', (t) => t.norm(), (t) => norm(t, [0, 1])],
+    ['reshape, varargs', (t) => t.reshape(2, -1), (t) => reshape(t, [2, 6])],
+    ['reshape, array', (t) => t.reshape([6, 2]), (t) => reshape(t, [6, 2])],
+    ['permute, varargs', (t) => t.permute(1, 0), (t) => permute(t, [1, 0])],
+    ['permute, array', (t) => t.permute([1, 0]), (t) => permute(t, [1, 0])],
+    ['expand, varargs', (t) => t.unsqueeze(0).expand(2, -1, -1), (t) => expand(unsqueeze(t, 0), [2, 3, 4])],
     ['normalize', (t) => t.normalize({ axis: 0 }), (t) => normalize(t, { axis: 0 })],
     ['cosineSimilarity', (t) => t.cosineSimilarity(b()), (t) => cosineSimilarity(t, b())],
     ['flatten', (t) => t.flatten(), flatten],

@@ -252,7 +252,7 @@ export class Tensor {
   variance(axis?: red.Axis, options?: { correction?: number; keepDims?: boolean }): Tensor {
     return red.variance(this, axis, options);
   }
-  /** Euclidean norm along `axis` (default last). */
+  /** Euclidean norm over `axis`, or over every element when omitted (torch's `norm()`). */
   norm(axis?: number | readonly number[], keepDims?: boolean): Tensor {
     return sm.norm(this, axis, keepDims);
   }
@@ -268,9 +268,9 @@ export class Tensor {
   matmul(other: Tensor): Tensor {
     return linalg.matmul(this, other);
   }
-  /** The same elements in `shape` (one entry may be -1). */
-  reshape(shape: readonly number[]): Tensor {
-    return shp.reshape(this, shape);
+  /** The same elements in `shape` (one entry may be -1): `t.reshape(2, -1)` or `t.reshape([2, -1])`. */
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return shp.reshape(this, dimensions(shape));
   }
   /** The elements as a 1-D tensor. */
   flatten(): Tensor {
@@ -280,9 +280,9 @@ export class Tensor {
   transpose(axis0?: number, axis1?: number): Tensor {
     return shp.transpose(this, axis0, axis1);
   }
-  /** Reorders the axes: axis i of the result is axis `axes[i]`. */
-  permute(axes: readonly number[]): Tensor {
-    return shp.permute(this, axes);
+  /** Reorders the axes: axis i of the result is axis `axes[i]` (`t.permute(2, 0, 1)` or `t.permute([2, 0, 1])`). */
+  permute(...axes: number[] | [readonly number[]]): Tensor {
+    return shp.permute(this, dimensions(axes));
   }
   /** Removes size-1 axes (all, or the given ones). */
   squeeze(axis?: number | readonly number[]): Tensor {
@@ -292,9 +292,9 @@ export class Tensor {
   unsqueeze(axis: number): Tensor {
     return shp.unsqueeze(this, axis);
   }
-  /** Broadcasts to `shape` (-1 keeps a dimension). */
-  expand(shape: readonly number[]): Tensor {
-    return shp.expand(this, shape);
+  /** Broadcasts to `shape` (-1 keeps a dimension): `t.expand(4, -1)` or `t.expand([4, -1])`. */
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return shp.expand(this, dimensions(shape));
   }
   /** A sub-range per axis, `[start, stop, step]` with Python semantics. */
   slice(...ranges: SliceRange[]): Tensor {
@@ -316,6 +316,13 @@ export class Tensor {
   maskedFill(mask: idx.IndexLike, value: number): Tensor {
     return idx.maskedFill(this, mask, value);
   }
+}
+
+/** Accepts both `f(2, 3)` and `f([2, 3])`, as PyTorch's and NDArray's shape methods do. */
+function dimensions(args: number[] | [readonly number[]]): number[] {
+  return args.length === 1 && Array.isArray(args[0])
+    ? [...(args[0] as readonly number[])]
+    : (args as number[]);
 }
 
 /** The seed gradient of a backward from `output`: ones for a scalar, else the given one. */

@@ -22,10 +22,12 @@ export function logSoftmax(a: Tensor, axis = -1): Tensor {
 }
 
 /**
- * The Euclidean norm along `axis`. Its gradient a/‖a‖ is taken as 0 where ‖a‖ = 0 (the
- * subgradient PyTorch uses), so zero vectors never produce NaN.
+ * The Euclidean norm over `axis`, or over every element when `axis` is omitted (as
+ * `torch.linalg.vector_norm` and `Tensor.norm()`; pass `-1` for one norm per row). Its
+ * gradient a/‖a‖ is taken as 0 where ‖a‖ = 0 (the subgradient PyTorch uses), so zero
+ * vectors never produce NaN.
  */
-export function norm(a: Tensor, axis: number | readonly number[] = -1, keepDims = false): Tensor {
+export function norm(a: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
   const axes = nd.normalizeAxes('norm', axis, a.ndim);
   const value = nd.sqrt(nd.sum(nd.square(a.data), { axis: axes, keepDims: true }));
   const out = keepDims ? value : value.reshape(nd.reducedShape(a.shape, axes, false));
