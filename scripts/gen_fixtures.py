@@ -527,6 +527,48 @@ def gen_losses():
                 lambda logits, target, _o=opts, _r=red: la_ce_ours(logits, target, **_o, reduction=_r),
                 {"logits": logits, "target": target}, ["logits"], opts, red))
 
+    # ---- appended cases (after every case above, so those stay byte for byte the same)
+    # posWeight of ONE element, PyTorch's pos_weight=torch.tensor([w]) idiom (broadcast to every
+    # class): on [N, C] logits and on 1-D logits (one binary output per example).
+    for shape, tag in (((Nb, Cb), "posWeightSingle"), ((7,), "1d/posWeightSingle")):
+        for red in REDUCTIONS:
+            logits = torch.randn(shape) * 2
+            target = bin_target("hard", shape)
+            opts = {"posWeight": torch.rand(1) * 3 + 0.25}
+            cases.append(run_case(
+                f"binaryCrossEntropyWithLogits/{tag}/{red}", "binaryCrossEntropyWithLogits",
+                lambda logits, target, _o=opts, _r=red: bcel_ours(logits, target, **_o, reduction=_r),
+                {"logits": logits, "target": target}, ["logits", "target"], opts, red))
+    for red in REDUCTIONS:
+        logits = torch.randn(Nb, Cb) * 2
+        target = bin_target("soft", (Nb, Cb))
+        mask = (torch.rand(Nb, Cb) < 0.6).double()
+        mask[0, 0] = 1.0
+        opts = {"posWeight": torch.rand(1) * 3 + 0.25}
+        cases.append(run_case(
+            f"maskedBinaryCrossEntropyWithLogits/soft/posWeightSingle/{red}", "maskedBinaryCrossEntropyWithLogits",
+            lambda logits, target, mask, _o=opts, _r=red: masked_bcel_ours(logits, target, mask, **_o, reduction=_r),
+            {"logits": logits, "target": target, "mask": mask}, ["logits", "target"], opts, red))
+    # focal losses on large logits, uniform in (-50, 50): p rounds to 0 or 1 on many entries.
+    # (gamma < 1 is left out: torch's gradient of (1 - p)^gamma is NaN where 1 - p is 0.)
+    for gamma in (2.0, 1.0):
+        for red in REDUCTIONS:
+            logits = torch.rand(Nb, Cb) * 100 - 50
+            target = bin_target("hard", (Nb, Cb))
+            opts = {"gamma": gamma, "alpha": 0.25}
+            cases.append(run_case(
+                f"sigmoidFocalLoss/large/gamma={gamma}/alpha=0.25/{red}", "sigmoidFocalLoss",
+                lambda logits, target, _o=opts, _r=red: sigmoid_focal_ours(logits, target, **_o, reduction=_r),
+                {"logits": logits, "target": target}, ["logits", "target"], opts, red))
+        for red in REDUCTIONS:
+            logits = torch.rand(N, C) * 100 - 50
+            target = rand_int_targets((N,), C, 1)
+            opts = {"gamma": gamma, "alpha": torch.rand(C) * 0.9 + 0.1, "ignoreIndex": 1}
+            cases.append(run_case(
+                f"focalLoss/large/gamma={gamma}/alpha/ignoreIndex/{red}", "focalLoss",
+                lambda logits, target, _o=opts, _r=red: focal_ours(logits, target, **_o, reduction=_r),
+                {"logits": logits, "target": target}, ["logits"], opts, red))
+
     doc = header()
     doc["torchvision"] = None
     try:

@@ -326,12 +326,14 @@ describe('broadcastOption', () => {
     expect(broadcastOption('f', 'weight', 2, like).shape).toEqual([]);
     expect(broadcastOption('f', 'mask', like, like)).toBe(like);
   });
-  it('per class, a 1-D option must have one element per class', () => {
+  it('per class, a 1-D option must have one element per class or a single one', () => {
     expectThrows(
       () => broadcastOption('f', 'posWeight', [1, 2], like, true),
       ShapeError,
-      'f: posWeight has 2 elements, expected one per class (3)',
+      'f: posWeight has 2 elements, expected one per class (3) or a single one',
     );
+    // PyTorch's pos_weight=torch.tensor([w]): one weight for every class.
+    expect(broadcastOption('f', 'posWeight', [2], like, true).shape).toEqual([1]);
   });
   it('rejects shapes that do not broadcast', () => {
     expectThrows(

@@ -179,7 +179,7 @@ describe('weights of the wrong length', () => {
           ],
           { posWeight: [1, 2] },
         ),
-      'binaryCrossEntropyWithLogits: posWeight has 2 elements, expected one per class (3)',
+      'binaryCrossEntropyWithLogits: posWeight has 2 elements, expected one per class (3) or a single one',
     );
   });
   it('logitAdjustedCrossEntropy priors', () => {

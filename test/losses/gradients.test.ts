@@ -109,7 +109,7 @@ describe('binaryCrossEntropyWithLogits (gradient in logits and soft target)', ()
   const cases = combinations({
     reduction: reductions,
     weight: [undefined, weight],
-    posWeight: [undefined, [3, 0.5, 1]],
+    posWeight: [undefined, [3, 0.5, 1], [2.5]],
     labelSmoothing: [0, 0.2],
   });
   it.each(cases.map((o) => [label(o), o] as const))('%s', (_, options) => {
@@ -127,7 +127,7 @@ describe('maskedBinaryCrossEntropyWithLogits', () => {
     [0, 0, 1],
     [1, 1, 1],
   ];
-  const cases = combinations({ reduction: reductions, posWeight: [undefined, [3, 0.5, 1]] });
+  const cases = combinations({ reduction: reductions, posWeight: [undefined, [3, 0.5, 1], [2.5]] });
   it.each(cases.map((o) => [label(o), o] as const))('%s', (_, options) => {
     checkGradients(
       (x, t) => maskedBinaryCrossEntropyWithLogits(x, t, mask, options),

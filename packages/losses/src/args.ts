@@ -229,7 +229,8 @@ export function toFloatTarget(
 
 /**
  * A float option that broadcasts to `like`'s shape (`weight`, `posWeight`, `mask`), as a Tensor of
- * its dtype. With `perClass`, a 1-D option must have one element per class (the last axis).
+ * its dtype. With `perClass`, a 1-D option must have one element per class (the last axis) or a
+ * single element (PyTorch's `pos_weight=torch.tensor([w])` idiom, one weight for every class).
  */
 export function broadcastOption(
   fn: string,
@@ -240,9 +241,10 @@ export function broadcastOption(
 ): Tensor {
   const result = toFloatTensor(fn, name, value, like.dtype);
   const shape = like.shape;
-  if (perClass && result.ndim === 1 && shape.length > 0 && result.size !== shape[shape.length - 1]) {
+  const numClasses = shape[shape.length - 1];
+  if (perClass && result.ndim === 1 && shape.length > 0 && result.size !== 1 && result.size !== numClasses) {
     throw new ShapeError(
-      `${fn}: ${name} has ${result.size} elements, expected one per class (${shape[shape.length - 1]})`,
+      `${fn}: ${name} has ${result.size} elements, expected one per class (${numClasses}) or a single one`,
     );
   }
   const lead = shape.length - result.ndim;

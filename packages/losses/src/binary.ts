@@ -26,7 +26,7 @@ export interface BinaryCrossEntropyOptions extends ReductionOptions {
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
-  /** Weight of the positive term, broadcast along the last axis (one per class, `[C]`). */
+  /** Weight of the positive term (≥ 0): one per class `[C]`, a single `[1]` for every class, or any shape broadcasting to the logits. */
   posWeight?: ArrayLike;
   /** ε in [0, 1]: the target becomes y(1 − ε) + ε/2 (default 0). */
   labelSmoothing?: number;
@@ -34,7 +34,7 @@ export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyO
 
 /** Options of {@link maskedBinaryCrossEntropyWithLogits}. */
 export interface MaskedBinaryCrossEntropyOptions extends ReductionOptions {
-  /** Weight of the positive term, broadcast along the last axis (one per class, `[C]`). */
+  /** Weight of the positive term (≥ 0): one per class `[C]`, a single `[1]` for every class, or any shape broadcasting to the logits. */
   posWeight?: ArrayLike;
 }
 
@@ -83,8 +83,8 @@ export function binaryCrossEntropy(
 /**
  * Binary cross-entropy on logits — PyTorch's `F.binary_cross_entropy_with_logits`:
  *   ℓ = −w · [pw · y · log σ(x) + (1 − y) · log σ(−x)],
- * with `posWeight` pw broadcast along the last axis (one per class) and `weight` w broadcast
- * to the logits' shape; `'mean'` divides by the number of elements. log σ is computed as
+ * with `posWeight` pw broadcast along the last axis (one per class, or one `[1]` for all, as
+ * PyTorch's `pos_weight=torch.tensor([w])`) and `weight` w broadcast to the logits' shape; `'mean'` divides by the number of elements. log σ is computed as
  * −softplus(−x), so any finite logit (±1e4 included) gives finite values and gradients.
  *
  * `labelSmoothing` ε (xent's option; PyTorch has none here) replaces y by y(1 − ε) + ε/2
