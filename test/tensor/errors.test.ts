@@ -186,6 +186,37 @@ const CASES: [string, ErrorClass, string, () => unknown][] = [
     () => T.array(['a'] as never),
   ],
   [
+    'not a number deeper in',
+    ValueError,
+    'array: expected numbers or nested arrays of numbers, got true at index [1, 0]',
+    () => T.array([[1], [true]] as never),
+  ],
+  [
+    'shape not an array',
+    ShapeError,
+    'zeros: shape must be an array of dimensions (e.g. [3]), got number 3',
+    () => T.zeros(3 as never),
+  ],
+  [
+    'linspace NaN',
+    ValueError,
+    'linspace: start and stop must be finite, got start=NaN, stop=1',
+    () => T.linspace(Number.NaN, 1, 3),
+  ],
+  ['generator seed', ValueError, 'Generator: seed must be an integer, got 1.5', () => new T.Generator(1.5)],
+  [
+    'manualSeed NaN',
+    ValueError,
+    'manualSeed: seed must be an integer, got NaN',
+    () => T.manualSeed(Number.NaN),
+  ],
+  [
+    'Generator.manualSeed',
+    ValueError,
+    'manualSeed: seed must be an integer, got 0.5',
+    () => new T.Generator(0).manualSeed(0.5),
+  ],
+  [
     'typed shape',
     ShapeError,
     'array: a typed array of 4 elements cannot have shape [3]',
@@ -338,12 +369,7 @@ const CASES: [string, ErrorClass, string, () => unknown][] = [
     'randn: dtype int32 is not supported; expected float32 or float64 (use randint)',
     () => T.randn([2], { dtype: 'int32' }),
   ],
-  [
-    'generator',
-    ValueError,
-    'Generator: seed must be a finite number, got NaN',
-    () => new T.Generator(Number.NaN),
-  ],
+  ['generator', ValueError, 'Generator: seed must be an integer, got NaN', () => new T.Generator(Number.NaN)],
   [
     'assign bcast target',
     ValueError,

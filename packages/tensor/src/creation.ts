@@ -55,9 +55,14 @@ export function array(
   const fill = (value: unknown): void => {
     const depth = path.length;
     if (depth === shape.length) {
-      if (typeof value !== 'number') {
+      if (Array.isArray(value)) {
         throw new ShapeError(
           `array: ragged nested data: expected a number at index ${formatShape(path)}, got ${describe(value)}`,
+        );
+      }
+      if (typeof value !== 'number') {
+        throw new ValueError(
+          `array: expected numbers or nested arrays of numbers, got ${describe(value)} at index ${formatShape(path)}`,
         );
       }
       out.data[position++] = value;
@@ -156,6 +161,9 @@ export function arange(start: number, stop?: number, step = 1, options: Creation
 export function linspace(start: number, stop: number, num: number, options: CreationOptions = {}): NDArray {
   if (!Number.isInteger(num) || num < 0)
     throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new ValueError(`linspace: start and stop must be finite, got start=${start}, stop=${stop}`);
+  }
   const out = NDArray.empty([num], options.dtype ?? DEFAULT_DTYPE);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) out.data[i] = i === num - 1 && num > 1 ? stop : start + i * step;

@@ -10,15 +10,14 @@ export class Generator {
   private state: number;
   private spareNormal: number | null = null;
 
-  /** A generator whose stream is fully determined by `seed` (an integer). */
+  /** A generator whose stream is fully determined by `seed` (an integer, taken modulo 2³²). */
   constructor(seed = 0) {
-    if (!Number.isFinite(seed)) throw new ValueError(`Generator: seed must be a finite number, got ${seed}`);
-    this.state = seed >>> 0;
+    this.state = checkSeed('Generator', seed);
   }
 
-  /** Restarts the stream from `seed`. */
+  /** Restarts the stream from `seed` (an integer, taken modulo 2³²). */
   manualSeed(seed: number): this {
-    this.state = seed >>> 0;
+    this.state = checkSeed('manualSeed', seed);
     this.spareNormal = null;
     return this;
   }
@@ -53,10 +52,17 @@ export class Generator {
   }
 }
 
+/** The 32-bit state of an integer seed; 1.5 or NaN would otherwise be truncated silently. */
+function checkSeed(op: string, seed: number): number {
+  if (!Number.isInteger(seed)) throw new ValueError(`${op}: seed must be an integer, got ${seed}`);
+  return seed >>> 0;
+}
+
 let defaultGenerator = new Generator(0);
 
 /** Reseeds the default generator used when no `generator` option is passed. */
 export function manualSeed(seed: number): Generator {
+  checkSeed('manualSeed', seed);
   defaultGenerator = new Generator(seed);
   return defaultGenerator;
 }

@@ -44,8 +44,14 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
   return true;
 }
 
-/** Checks that every dimension is a non-negative integer. */
+/** Checks that `shape` is an array of non-negative integers. */
 export function checkShape(op: string, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) {
+    // `zeros(3)` is how torch spells it; here a plain number would fail as "not iterable".
+    throw new ShapeError(
+      `${op}: shape must be an array of dimensions (e.g. [${String(shape)}]), got ${typeof shape} ${String(shape)}`,
+    );
+  }
   for (const dim of shape) {
     if (!Number.isInteger(dim) || dim < 0) {
       throw new ShapeError(
