@@ -133,6 +133,17 @@ describe('optimizers match torch.optim trajectories (float64, 10 steps)', () => 
     );
   });
 
+  it('rejects a tensor listed twice, which would be updated twice per step', () => {
+    const a = new Parameter(tensor([1]));
+    const b = new Parameter(tensor([2]));
+    expect(() => new SGD([a, b, a], { lr: 1 })).toThrow(
+      'SGD: the tensor at group 0, parameter 2 is already at group 0, parameter 0; each tensor may be listed once (it would be updated twice per step)',
+    );
+    expect(() => new Adam([{ params: [a] }, { params: [b, a], lr: 0.1 }])).toThrow(
+      /Adam: the tensor at group 1, parameter 1 is already at group 0, parameter 0/,
+    );
+  });
+
   it('AdamW defaults to weightDecay 0.01 and Adam to 0', () => {
     const p = new Parameter(tensor([1]));
     expect(new AdamW([p]).defaults.weightDecay).toBe(0.01);

@@ -55,9 +55,19 @@ export abstract class Optimizer<O extends BaseOptions, S> {
     const name = this.name;
     this.defaults = defaults;
     const groups: ParamGroupInput<O>[] = isGroupList(params) ? params : [{ params } as ParamGroupInput<O>];
-    this.paramGroups = groups.map((group) => {
+    // Where each tensor was first listed: one listed twice would be updated twice per step.
+    const seen = new Map<Tensor, string>();
+    this.paramGroups = groups.map((group, groupIndex) => {
       const tensors = [...group.params];
-      for (const tensor of tensors) {
+      for (const [index, tensor] of tensors.entries()) {
+        const place = `group ${groupIndex}, parameter ${index}`;
+        const first = seen.get(tensor);
+        if (first !== undefined) {
+          throw new ValueError(
+            `${name}: the tensor at ${place} is already at ${first}; each tensor may be listed once (it would be updated twice per step)`,
+          );
+        }
+        seen.set(tensor, place);
         if (tensor.dtype === 'int32') throw new ValueError(`${name}: cannot optimize an int32 tensor`);
         if (!tensor.isLeaf) throw new ValueError(`${name}: can only optimize leaf tensors`);
         if (!tensor.data.isContiguous)
