@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { tensor } from '@xent/autograd';
 import {
+  Adagrad,
   Adam,
   CosineAnnealingLR,
   ExponentialLR,
@@ -100,5 +101,49 @@ describe('lr schedules match torch.optim.lr_scheduler (26 values)', () => {
     const scheduler = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 });
     scheduler.step();
     expect(scheduler.getLastLr()).toEqual([0.5, 0.05]);
+  });
+
+  it('rejects options that would write NaN or negative lrs, and leaves the optimizer untouched', () => {
+    const optimizer = new SGD([new Parameter(tensor([0]))], { lr: 0.5, momentum: 0.9 });
+    const cases: [() => unknown, string][] = [
+      [
+        () => new ExponentialLR(optimizer, { gamma: Number.NaN }),
+        'ExponentialLR: gamma must be a finite number > 0, got NaN',
+      ],
+      [
+        () => new ExponentialLR(optimizer, {} as never),
+        'ExponentialLR: gamma must be a finite number > 0, got undefined',
+      ],
+      [
+        () => new StepLR(optimizer, { stepSize: 2, gamma: -0.5 }),
+        'StepLR: gamma must be a finite number > 0, got -0.5',
+      ],
+      [
+        () => new CosineAnnealingLR(optimizer, { tMax: 10, etaMin: Number.NaN }),
+        'CosineAnnealingLR: etaMin must be a finite number >= 0, got NaN',
+      ],
+      [
+        () => new OneCycleLR(optimizer, { maxLr: Number.NaN, totalSteps: 10 }),
+        'OneCycleLR: maxLr must be a finite number > 0, got NaN',
+      ],
+      [
+        () => new OneCycleLR(optimizer, { maxLr: 1, totalSteps: 10, divFactor: 0 }),
+        'OneCycleLR: divFactor must be a finite number > 0, got 0',
+      ],
+      [
+        () => new OneCycleLR(optimizer, { maxLr: 1, totalSteps: 1 }),
+        'OneCycleLR: totalSteps must be an integer >= 2, got 1',
+      ],
+    ];
+    for (const [make, message] of cases) {
+      expect(make).toThrow(message);
+      expect(optimizer.paramGroups[0].lr).toBe(0.5);
+      expect(optimizer.paramGroups[0].momentum).toBe(0.9);
+    }
+    const plain = new Adagrad([new Parameter(tensor([0]))], { lr: 0.5 });
+    expect(() => new OneCycleLR(plain, { maxLr: 1, totalSteps: 10 })).toThrow(
+      /cycleMomentum needs an optimizer/,
+    );
+    expect(plain.paramGroups[0].lr).toBe(0.5);
   });
 });

@@ -1,5 +1,5 @@
 import { ValueError } from '@xent/tensor';
-import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+import { checkFinite, LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 /** Options of {@link CosineAnnealingLR}. */
 export interface CosineAnnealingLROptions {
@@ -25,6 +25,7 @@ export class CosineAnnealingLR extends LRScheduler {
     if (!(options.tMax > 0)) throw new ValueError(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
+    checkFinite('CosineAnnealingLR', 'etaMin', this.etaMin, 0, true);
     this.start();
   }
 

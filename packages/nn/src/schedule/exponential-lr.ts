@@ -1,4 +1,4 @@
-import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+import { checkFinite, LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 /** Options of {@link ExponentialLR}. */
 export interface ExponentialLROptions {
@@ -13,6 +13,8 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
     super(optimizer);
+    // NaN, undefined or a negative γ would silently write NaN or negative lrs.
+    checkFinite('ExponentialLR', 'gamma', options.gamma, 0);
     this.gamma = options.gamma;
     this.start();
   }

@@ -1,3 +1,5 @@
+import { ValueError } from '@xent/tensor';
+
 /**
  * What a scheduler drives: any optimizer (its parameter groups' `lr`, and for
  * {@link OneCycleLR}'s momentum cycling, SGD's `momentum` or Adam's `betas`).
@@ -5,6 +7,16 @@
 export interface SchedulableOptimizer {
   /** The groups whose options the scheduler rewrites. */
   readonly paramGroups: { lr: number; momentum?: number; betas?: [number, number] }[];
+}
+
+/** Throws unless `value` is a finite number above `low` (or at least `low`, when `inclusive`). */
+export function checkFinite(op: string, name: string, value: number, low: number, inclusive = false): void {
+  const ok = Number.isFinite(value) && (inclusive ? value >= low : value > low);
+  if (!ok) {
+    throw new ValueError(
+      `${op}: ${name} must be a finite number ${inclusive ? '>=' : '>'} ${low}, got ${value}`,
+    );
+  }
 }
 
 /**

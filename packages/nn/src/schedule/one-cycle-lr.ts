@@ -1,5 +1,5 @@
 import { ValueError } from '@xent/tensor';
-import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+import { checkFinite, LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 /** Options of {@link OneCycleLR}; defaults are PyTorch's. */
 export interface OneCycleLROptions {
@@ -47,13 +47,24 @@ export class OneCycleLR extends LRScheduler {
   private readonly cycleMomentum: boolean;
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
-    for (const group of optimizer.paramGroups) group.lr = options.maxLr / (options.divFactor ?? 25);
-    super(optimizer);
     const { maxLr, totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = options;
+    // Checked before the optimizer's lrs are touched, so a bad option leaves them as they were.
     if (!Number.isInteger(totalSteps) || totalSteps < 2)
       throw new ValueError(`OneCycleLR: totalSteps must be an integer >= 2, got ${totalSteps}`);
     if (!(pctStart > 0 && pctStart < 1))
       throw new ValueError(`OneCycleLR: pctStart must be in (0, 1), got ${pctStart}`);
+    checkFinite('OneCycleLR', 'maxLr', maxLr, 0);
+    checkFinite('OneCycleLR', 'divFactor', divFactor, 0);
+    checkFinite('OneCycleLR', 'finalDivFactor', finalDivFactor, 0);
+    const cycleMomentum = options.cycleMomentum ?? true;
+    if (cycleMomentum) {
+      for (const group of optimizer.paramGroups) {
+        if (group.momentum === undefined && group.betas === undefined)
+          throw new ValueError('OneCycleLR: cycleMomentum needs an optimizer with momentum or betas');
+      }
+    }
+    for (const group of optimizer.paramGroups) group.lr = maxLr / divFactor;
+    super(optimizer);
     this.totalSteps = totalSteps;
     const initialLr = maxLr / divFactor;
     const { baseMomentum = 0.85, maxMomentum = 0.95 } = options;
@@ -77,13 +88,7 @@ export class OneCycleLR extends LRScheduler {
       (options.annealStrategy ?? 'cos') === 'cos'
         ? (start, end, pct) => end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1)
         : (start, end, pct) => (end - start) * pct + start;
-    this.cycleMomentum = options.cycleMomentum ?? true;
-    if (this.cycleMomentum) {
-      for (const group of optimizer.paramGroups) {
-        if (group.momentum === undefined && group.betas === undefined)
-          throw new ValueError('OneCycleLR: cycleMomentum needs an optimizer with momentum or betas');
-      }
-    }
+    this.cycleMomentum = cycleMomentum;
     this.start();
   }
 

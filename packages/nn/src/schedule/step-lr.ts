@@ -1,5 +1,5 @@
 import { ValueError } from '@xent/tensor';
-import { LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+import { checkFinite, LRScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 /** Options of {@link StepLR}. */
 export interface StepLROptions {
@@ -22,6 +22,7 @@ export class StepLR extends LRScheduler {
       throw new ValueError(`StepLR: stepSize must be a positive integer, got ${options.stepSize}`);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
+    checkFinite('StepLR', 'gamma', this.gamma, 0);
     this.start();
   }
 
