@@ -188,6 +188,20 @@ describe('weights of the wrong length', () => {
       'logitAdjustedCrossEntropy: priors has 2 elements, expected one per class (3)',
     );
   });
+  it('logitAdjustedCrossEntropy: crossEntropy options are checked under its own name', () => {
+    expectError(
+      () => logitAdjustedCrossEntropy(logits, [0, 1], { priors: [0.2, 0.3, 0.5], weight: [1, 2] }),
+      'logitAdjustedCrossEntropy: weight has 2 elements, expected one per class (3)',
+    );
+    expectError(
+      () => logitAdjustedCrossEntropy(logits, [0, 3], { priors: [0.2, 0.3, 0.5] }),
+      'logitAdjustedCrossEntropy: target contains class 3 at index [1]; expected an integer in [0, 3) or ignoreIndex -100',
+    );
+    expectError(
+      () => logitAdjustedCrossEntropy(logits, [0, 1], { priors: [0.2, 0.3, 0.5], labelSmoothing: 2 }),
+      'logitAdjustedCrossEntropy: labelSmoothing is 2, expected a number in [0, 1]',
+    );
+  });
   it('adjustLogits: a zero prior', () => {
     expectError(
       () => adjustLogits(logits, { from: [0.5, 0.5, 0] }),
@@ -219,6 +233,21 @@ describe('non-finite input', () => {
       () => crossEntropy(logits, [0, 1], { weight: [1, Number.NaN, 1] }),
       /crossEntropy: weight contains NaN/,
     );
+  });
+  it('logitAdjustedCrossEntropy: NaN logits, named as its own', () => {
+    const bad = tensor([[0, Number.NaN, 1]], { dtype: 'float64' });
+    expectError(
+      () => logitAdjustedCrossEntropy(bad, [0], { priors: [0.2, 0.3, 0.5] }),
+      'logitAdjustedCrossEntropy: logits contains NaN at index [0, 1]; expected finite values',
+    );
+  });
+  it('adjustLogits: NaN or infinite logits, with and without priors', () => {
+    for (const options of [{}, { from: [0.2, 0.3, 0.5] }]) {
+      expectError(
+        () => adjustLogits(tensor([[0, 1, Number.POSITIVE_INFINITY]], { dtype: 'float64' }), options),
+        'adjustLogits: logits contains Infinity at index [0, 2]; expected finite values',
+      );
+    }
   });
   it('binaryCrossEntropy: NaN probabilities', () => {
     expectError(
@@ -253,6 +282,24 @@ describe('LabelTree', () => {
       "LabelTree.fromPaths: paths[1] ends at 'animal', which is an inner node of another path",
     );
   });
+  it('parents or paths that are not arrays, and names that are not strings', () => {
+    expectError(
+      () => LabelTree.fromParents('012' as unknown as number[]),
+      "LabelTree.fromParents: parents must be an array of node indices, got '012'",
+    );
+    expectError(
+      () => LabelTree.fromPaths([]),
+      'LabelTree.fromPaths: paths is empty, expected one root→leaf path of names per class',
+    );
+    expectError(
+      () => LabelTree.fromPaths([['a', 'b'], 'c' as unknown as string[]]),
+      "LabelTree.fromPaths: paths[1] is 'c', expected an array of at least one name",
+    );
+    expectError(
+      () => LabelTree.fromPaths([['a', 3 as unknown as string]]),
+      'LabelTree.fromPaths: paths[0][1] is number 3, expected a string',
+    );
+  });
   it('a duplicate path', () => {
     expectError(
       () =>
@@ -280,6 +327,20 @@ describe('options', () => {
   });
   it('ordinalSmoothing epsilon outside [0, 1]', () => {
     expectError(() => ordinalSmoothing([0], 3, -0.1), /ordinalSmoothing: epsilon is -0.1/);
+  });
+  it('a non-integer ignoreIndex, in every loss that takes one', () => {
+    expectError(
+      () => crossEntropy(logits, [0, 1], { ignoreIndex: 0.5 }),
+      'crossEntropy: ignoreIndex is 0.5, expected an integer',
+    );
+    expectError(
+      () => nllLoss(logits, [0, 1], { ignoreIndex: Number.NaN }),
+      'nllLoss: ignoreIndex is NaN, expected an integer',
+    );
+    expectError(
+      () => focalLoss(logits, [0, 1], { ignoreIndex: 0.5 }),
+      'focalLoss: ignoreIndex is 0.5, expected an integer',
+    );
   });
   it('negative gamma', () => {
     expectError(() => focalLoss(logits, [0, 1], { gamma: -1 }), 'focalLoss: gamma is -1, expected gamma ≥ 0');

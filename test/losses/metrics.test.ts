@@ -67,6 +67,9 @@ describe('accuracy', () => {
     expect(accuracy(scores, [1, -100])).toBe(1);
     expect(accuracy(scores, [1, 7], { ignoreIndex: 7 })).toBe(1);
     expect(accuracy(scores, [-100, -100])).toBeNaN();
+    expect(() => accuracy(scores, [1, 0], { ignoreIndex: 0.5 })).toThrow(
+      /accuracy: ignoreIndex is 0.5, expected an integer/,
+    );
   });
 
   it('accepts predicted labels of the target shape and [B, T, C] scores', () => {
@@ -115,9 +118,15 @@ describe('perplexity and bitsPerCharacter', () => {
 
   it('bits per character = total nats / (characters · ln 2)', () => {
     expect(bitsPerCharacter(50 * Math.LN2, 25)).toBeCloseTo(2, 14);
-    // Same text, two tokenisations, same total NLL: same bits per character.
-    const total = 120;
-    expect(bitsPerCharacter(total, 80)).toBe(bitsPerCharacter((total / 40) * 40, 80));
+    // One 80-character text, two tokenisations with the same total NLL (120 nats): 40 tokens at
+    // 3 nats each, or 60 at 2. Perplexity depends on the tokeniser; bits per character do not.
+    expect(perplexity(120 / 40)).toBeCloseTo(Math.exp(3), 12);
+    expect(perplexity(120 / 60)).toBeCloseTo(Math.exp(2), 12);
+    const perCharacter = 120 / (80 * Math.LN2);
+    expect(bitsPerCharacter(3 * 40, 80)).toBeCloseTo(perCharacter, 14);
+    expect(bitsPerCharacter(2 * 60, 80)).toBeCloseTo(perCharacter, 14);
+    // Accepts the summed loss as a one-element Tensor.
+    expect(bitsPerCharacter(tensor([120], { dtype: 'float64' }), 80)).toBeCloseTo(perCharacter, 14);
   });
 
   it('rejects negative or non-finite NLLs and a non-positive character count', () => {
@@ -152,6 +161,18 @@ describe('hammingLoss', () => {
     expect(() => hammingLoss([[0.5]], [[0.5]])).toThrow(
       /hammingLoss: target contains 0.5 at flat index 0; expected 0 or 1/,
     );
+  });
+
+  it('rejects a threshold outside [0, 1] (NaN included) and probabilities outside [0, 1]', () => {
+    // A NaN threshold used to predict every label absent: loss 1/2 here instead of an error.
+    expect(() => hammingLoss(probs, target, Number.NaN)).toThrow(
+      /hammingLoss: threshold is NaN, expected a number in \[0, 1\]/,
+    );
+    expect(() => hammingLoss(probs, target, 2)).toThrow(/hammingLoss: threshold is 2/);
+    expect(() => hammingLoss([[2.5, -1]], [[1, 0]])).toThrow(
+      /hammingLoss: probs contains 2.5 at index \[0, 0\]; expected values in \[0, 1\]/,
+    );
+    expect(hammingLoss(probs, target, 1)).toBeCloseTo(3 / 6, 15); // bounds included
   });
 });
 
@@ -291,5 +312,10 @@ describe('temperatureScale', () => {
     );
     expect(() => temperatureScale([[1, 2]], [2])).toThrow(/temperatureScale: labels contains class 2/);
     expect(() => temperatureScale([[1, 2]], [0], { range: [2, 1] })).toThrow(/range is \[2, 1\]/);
+    for (const maxIter of [0, -1, 2.5, Number.NaN]) {
+      expect(() => temperatureScale([[1, 2]], [0], { maxIter })).toThrow(
+        new RegExp(`temperatureScale: maxIter is ${maxIter}, expected an integer ≥ 1`),
+      );
+    }
   });
 });

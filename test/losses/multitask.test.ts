@@ -94,6 +94,12 @@ describe('UncertaintyWeighting', () => {
     expect(() => new UncertaintyWeighting(3, { initLogVars: [0, 0] })).toThrow(
       /UncertaintyWeighting: initLogVars has shape \[2\], expected one value per task \[3\]/,
     );
+    expect(() => weighting.combine([f64([1]), f64([Number.NaN]), f64([2])])).toThrow(
+      /UncertaintyWeighting.combine: losses\[1\] contains NaN at index \[0\]; expected finite values/,
+    );
+    expect(() => weighting.combine(f64([1, Number.POSITIVE_INFINITY, 2]))).toThrow(
+      /UncertaintyWeighting.combine: losses contains Infinity at index \[1\]; expected finite values/,
+    );
     expect(() => new UncertaintyWeighting(0)).toThrow(
       /UncertaintyWeighting: numTasks is 0, expected an integer ≥ 1/,
     );
@@ -128,6 +134,10 @@ describe('taskGradients and gradientCosine', () => {
   it('rejects mismatched gradients and bad task lists', () => {
     expect(() => gradientCosine([f64([1, 2])], [f64([1, 2]), f64([1])])).toThrow(
       /gradientCosine: a has shapes \[2\] but b has \[2\], \[1\]/,
+    );
+    // Same number of elements, different parameters: not comparable (was a silent cosine of 1).
+    expect(() => gradientCosine(f64([[1, 2]]), f64([1, 2]))).toThrow(
+      /gradientCosine: a has shapes \[1, 2\] but b has \[2\]; expected the same parameters/,
     );
     const p = f64([1], true);
     expect(() => taskGradients([], [p])).toThrow(/taskGradients: losses is empty/);

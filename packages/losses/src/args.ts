@@ -54,6 +54,15 @@ export const DEFAULT_IGNORE_INDEX = -100;
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
+/** The `ignoreIndex` option, checked to be an integer (default -100, PyTorch's). */
+export function checkIgnoreIndex(fn: string, ignoreIndex: number | undefined): number {
+  const value = ignoreIndex ?? DEFAULT_IGNORE_INDEX;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ValueError(`${fn}: ignoreIndex is ${String(value)}, expected an integer`);
+  }
+  return value;
+}
+
 /** The reduction, checked (default `'mean'`). */
 export function checkReduction(fn: string, reduction: Reduction | undefined): Reduction {
   const value = reduction ?? 'mean';

@@ -148,7 +148,7 @@ export function brierScore(probs: ArrayLike, target: ArrayLike | IntTargetLike):
 
 /** Options of {@link temperatureScale}. */
 export interface TemperatureScaleOptions {
-  /** Newton/bisection iterations (default 100). */
+  /** Newton/bisection iterations, an integer ≥ 1 (default 100). */
   maxIter?: number;
   /** Search range of T (default [1e-3, 1e3]); the result is clamped to it. */
   range?: [number, number];
@@ -190,6 +190,9 @@ export function temperatureScale(
     throw new ValueError(`${fn}: range is [${minT}, ${maxT}], expected 0 < min < max < ∞`);
   }
   const maxIter = options.maxIter ?? 100;
+  if (!Number.isInteger(maxIter) || maxIter < 1) {
+    throw new ValueError(`${fn}: maxIter is ${String(maxIter)}, expected an integer ≥ 1`);
+  }
   const z = values.values();
 
   /** f(β), f'(β), f''(β) at inverse temperature β. */

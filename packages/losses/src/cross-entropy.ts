@@ -5,18 +5,18 @@
  * `fused-cross-entropy.ts`, which a test holds equal to {@link crossEntropyComposed}.
  */
 import { gather, indexSelect, logSoftmax, Tensor } from '@xent/autograd';
-import { array, type NDArray, NDArray as NDArrayClass, ValueError } from '@xent/tensor';
+import { array, type NDArray, NDArray as NDArrayClass } from '@xent/tensor';
 import {
   type ArrayLike,
   checkFinite,
   checkFloatTensor,
+  checkIgnoreIndex,
   checkMinRank,
   checkNonNegative,
   checkNumberIn,
   checkReduction,
   checkUnitInterval,
   countedMask,
-  DEFAULT_IGNORE_INDEX,
   type IgnoreIndexOptions,
   type IntTargetLike,
   type LossOptions,
@@ -59,10 +59,7 @@ function parseClassArgs(fn: string, logits: Tensor, options: LossOptions): Class
     weight = toClassVector(fn, 'weight', options.weight, numClasses, logits.dtype);
     checkNonNegative(fn, 'weight', weight);
   }
-  const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
-  if (!Number.isInteger(ignoreIndex)) {
-    throw new ValueError(`${fn}: ignoreIndex is ${ignoreIndex}, expected an integer`);
-  }
+  const ignoreIndex = checkIgnoreIndex(fn, options.ignoreIndex);
   const epsilon = checkNumberIn(fn, 'labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
   return { numClasses, weight, ignoreIndex, epsilon, reduction: checkReduction(fn, options.reduction) };
 }
@@ -119,7 +116,7 @@ export function crossEntropy(
   target: CrossEntropyTarget,
   options: CrossEntropyOptions = {},
 ): Tensor {
-  return crossEntropyImpl(logits, target, options, true);
+  return crossEntropyAs('crossEntropy', logits, target, options, true);
 }
 
 /** The composed reference form of {@link crossEntropy} (never fused); same arguments and result. */
@@ -128,16 +125,20 @@ export function crossEntropyComposed(
   target: CrossEntropyTarget,
   options: CrossEntropyOptions = {},
 ): Tensor {
-  return crossEntropyImpl(logits, target, options, false);
+  return crossEntropyAs('crossEntropy', logits, target, options, false);
 }
 
-function crossEntropyImpl(
+/**
+ * {@link crossEntropy} whose errors name `fn` (e.g. `logitAdjustedCrossEntropy`, which calls it
+ * on adjusted logits); `allowFused: false` gives the composed reference form.
+ */
+export function crossEntropyAs(
+  fn: string,
   logits: Tensor,
   target: CrossEntropyTarget,
   options: CrossEntropyOptions,
-  allowFused: boolean,
+  allowFused = true,
 ): Tensor {
-  const fn = 'crossEntropy';
   checkFloatTensor(fn, 'logits', logits);
   const args = parseClassArgs(fn, logits, options);
   const { numClasses, weight, epsilon, reduction } = args;

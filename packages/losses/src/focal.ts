@@ -9,11 +9,11 @@ import {
   checkFinite,
   checkFiniteNumber,
   checkFloatTensor,
+  checkIgnoreIndex,
   checkMinRank,
   checkNonNegative,
   checkReduction,
   countedMask,
-  DEFAULT_IGNORE_INDEX,
   type IgnoreIndexOptions,
   type IntTargetLike,
   type ReductionOptions,
@@ -68,7 +68,7 @@ export function focalLoss(logits: Tensor, target: IntTargetLike, options: FocalL
   if (gamma < 0) throw new ValueError(`${fn}: gamma is ${gamma}, expected gamma ≥ 0`);
   checkFinite(fn, 'logits', logits);
   const numClasses = logits.shape[logits.ndim - 1];
-  const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
+  const ignoreIndex = checkIgnoreIndex(fn, options.ignoreIndex);
   const lead = logits.shape.slice(0, -1);
   const labels = toIntTarget(fn, target, lead, numClasses, { ignoreIndex, logitsShape: logits.shape });
   const { mask, count } = countedMask(labels, ignoreIndex, logits.dtype);

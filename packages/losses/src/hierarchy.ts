@@ -37,8 +37,7 @@ export class LabelTree {
   /** children[i] = the children of node i, in node order. */
   readonly children: readonly (readonly number[])[];
 
-  private constructor(parents: readonly number[], nodeNames: readonly string[]) {
-    const fn = 'LabelTree.fromParents';
+  private constructor(parents: readonly number[], nodeNames: readonly string[], fn: string) {
     const n = parents.length;
     if (n < 2) throw new ValueError(`${fn}: parents has ${n} node(s), expected a root and at least one leaf`);
     const roots: number[] = [];
@@ -85,12 +84,19 @@ export class LabelTree {
    * root, an out-of-range parent or a cycle. `names` optionally names the nodes.
    */
   static fromParents(parents: readonly number[], names?: readonly string[]): LabelTree {
+    const fn = 'LabelTree.fromParents';
+    if (!Array.isArray(parents)) {
+      throw new ValueError(`${fn}: parents must be an array of node indices, got ${describe(parents)}`);
+    }
+    if (names !== undefined && !Array.isArray(names)) {
+      throw new ValueError(`${fn}: names must be an array of strings, got ${describe(names)}`);
+    }
     if (names !== undefined && names.length !== parents.length) {
       throw new ValueError(
         `LabelTree.fromParents: names has ${names.length} entries, expected one per node (${parents.length})`,
       );
     }
-    return new LabelTree(parents, names ? [...names] : parents.map((_, i) => String(i)));
+    return new LabelTree(parents, names ? [...names] : parents.map((_, i) => String(i)), fn);
   }
 
   /**
@@ -107,10 +113,22 @@ export class LabelTree {
     const names: string[] = [''];
     const ids = new Map<string, number>();
     const ends = new Map<number, number>();
+    if (!Array.isArray(paths) || paths.length === 0) {
+      throw new ValueError(
+        `${fn}: paths is ${Array.isArray(paths) ? 'empty' : describe(paths)}, expected one root→leaf path of names per class`,
+      );
+    }
     paths.forEach((path, p) => {
-      if (path.length === 0) throw new ValueError(`${fn}: paths[${p}] is empty, expected at least one name`);
+      if (!Array.isArray(path) || path.length === 0) {
+        throw new ValueError(
+          `${fn}: paths[${p}] is ${Array.isArray(path) ? 'empty' : describe(path)}, expected an array of at least one name`,
+        );
+      }
       let parent = 0;
       path.forEach((name, depth) => {
+        if (typeof name !== 'string') {
+          throw new ValueError(`${fn}: paths[${p}][${depth}] is ${describe(name)}, expected a string`);
+        }
         const key = JSON.stringify(path.slice(0, depth + 1));
         let id = ids.get(key);
         if (id === undefined) {
@@ -125,7 +143,7 @@ export class LabelTree {
       if (previous !== undefined) throw new ValueError(`${fn}: paths[${p}] repeats paths[${previous}]`);
       ends.set(parent, p);
     });
-    const tree = new LabelTree(parents, names);
+    const tree = new LabelTree(parents, names, fn);
     for (const [node, p] of ends) {
       if (tree.children[node].length > 0) {
         throw new ValueError(
@@ -247,6 +265,12 @@ function leafLogProbs(nodeLogits: Tensor, tree: LabelTree): Tensor {
     for (const node of tree.pathTo(leaf)) paths.set([tree.logitColumn(node), leaf], 1);
   }
   return matmul(local, new Tensor(paths));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value === 'string' ? `'${value}'` : `${typeof value} ${String(value)}`;
 }
 
 function int32(values: readonly number[]): NDArray {

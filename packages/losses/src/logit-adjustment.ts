@@ -7,13 +7,14 @@ import type { Tensor } from '@xent/autograd';
 import { ValueError } from '@xent/tensor';
 import {
   type ArrayLike,
+  checkFinite,
   checkFiniteNumber,
   checkFloatTensor,
   checkMinRank,
   type IntTargetLike,
   toClassVector,
 } from './args.js';
-import { type CrossEntropyOptions, crossEntropy } from './cross-entropy.js';
+import { type CrossEntropyOptions, crossEntropyAs } from './cross-entropy.js';
 
 /** Options of {@link logitAdjustedCrossEntropy}: the priors, τ, and every {@link crossEntropy} option. */
 export interface LogitAdjustedCrossEntropyOptions extends CrossEntropyOptions {
@@ -52,7 +53,8 @@ function logPriors(fn: string, name: string, priors: ArrayLike, logits: Tensor, 
  * makes the plain logits approximate the balanced (prior-free) classifier, so predict with
  * `argmax(logits)` afterwards. Priors need not sum to 1 (a constant shift changes nothing).
  * PyTorch: `F.cross_entropy(logits + tau * priors.log(), target, ...)`; every crossEntropy rule
- * (weights, ignoreIndex, label smoothing, reductions, all-ignored mean = 0) applies unchanged.
+ * (weights, ignoreIndex, label smoothing, reductions, all-ignored mean = 0) applies unchanged,
+ * and its argument errors name `logitAdjustedCrossEntropy`.
  */
 export function logitAdjustedCrossEntropy(
   logits: Tensor,
@@ -65,7 +67,8 @@ export function logitAdjustedCrossEntropy(
   const { priors, tau = 1, ...rest } = options ?? ({} as LogitAdjustedCrossEntropyOptions);
   if (priors === undefined) throw new ValueError(`${fn}: options.priors is required (one prior per class)`);
   checkFiniteNumber(fn, 'tau', tau);
-  return crossEntropy(logits.add(logPriors(fn, 'priors', priors, logits, tau)), target, rest);
+  checkFinite(fn, 'logits', logits);
+  return crossEntropyAs(fn, logits.add(logPriors(fn, 'priors', priors, logits, tau)), target, rest);
 }
 
 /**
@@ -73,13 +76,14 @@ export function logitAdjustedCrossEntropy(
  * scores trained under class priors `from` to priors `to`. An omitted prior is uniform (1/C), so
  * `adjustLogits(logits, { from: trainPriors })` gives the balanced classifier, and with both
  * omitted (or equal) the logits come back unchanged. Differentiable in the logits (and in Tensor
- * priors). No PyTorch counterpart.
+ * priors). No PyTorch counterpart. Non-finite logits throw, as in every loss.
  */
 export function adjustLogits(logits: Tensor, options: AdjustLogitsOptions = {}): Tensor {
   const fn = 'adjustLogits';
   checkFloatTensor(fn, 'logits', logits);
   checkMinRank(fn, 'logits', logits, 1);
   const tau = checkFiniteNumber(fn, 'tau', options.tau ?? 1);
+  checkFinite(fn, 'logits', logits);
   if (options.from === undefined && options.to === undefined) return logits;
   const numClasses = logits.shape[logits.ndim - 1];
   const uniform = new Array<number>(numClasses).fill(1 / numClasses);

@@ -7,7 +7,9 @@ import { Tensor } from '@xent/autograd';
 import { formatShape, NDArray, type NestedArray, ShapeError, ValueError } from '@xent/tensor';
 import {
   type ArrayLike,
-  DEFAULT_IGNORE_INDEX,
+  checkIgnoreIndex,
+  checkNumberIn,
+  checkUnitInterval,
   type IntTargetLike,
   sameShape,
   toFloatTensor,
@@ -60,7 +62,7 @@ export function accuracy(
   options: AccuracyOptions = {},
 ): number {
   const fn = 'accuracy';
-  const ignoreIndex = options.ignoreIndex ?? DEFAULT_IGNORE_INDEX;
+  const ignoreIndex = checkIgnoreIndex(fn, options.ignoreIndex);
   const targetShape = shapeOf(target);
   const scores = toValues(fn, 'predictions', predictions);
   let predicted: Int32Array;
@@ -150,14 +152,17 @@ export function bitsPerCharacter(totalNllNats: number | Tensor, numChars: number
 /**
  * The fraction of label entries predicted wrong in a multi-label problem: entry (n, c) is
  * predicted present when `probs > threshold` and compared with the 0/1 `target`. The metric
- * for which thresholding each calibrated sigmoid at 0.5 is Bayes-optimal.
+ * for which thresholding each calibrated sigmoid at 0.5 is Bayes-optimal. `probs` and
+ * `threshold` must lie in [0, 1] (pass `sigmoid(logits)`, not logits).
  *
  * Reference: sklearn `hamming_loss(target, probs > threshold)`; torchmetrics'
  * `MultilabelHammingDistance` (which also uses `>`).
  */
 export function hammingLoss(probs: ArrayLike, target: ArrayLike, threshold = 0.5): number {
   const fn = 'hammingLoss';
+  checkNumberIn(fn, 'threshold', threshold, 0, 1);
   const values = toValues(fn, 'probs', probs);
+  checkUnitInterval(fn, 'probs', values);
   const truth = toValues(fn, 'target', target);
   if (!sameShape(values.shape, truth.shape)) {
     throw new ShapeError(

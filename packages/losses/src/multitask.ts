@@ -15,7 +15,7 @@ import {
   XentError,
   zeros,
 } from '@xent/tensor';
-import { type ArrayLike, checkFloatTensor, toFloatTensor } from './args.js';
+import { type ArrayLike, checkFinite, checkFloatTensor, sameShape, toFloatTensor } from './args.js';
 
 /** Options of {@link UncertaintyWeighting}. */
 export interface UncertaintyWeightingOptions {
@@ -70,7 +70,7 @@ export class UncertaintyWeighting {
 
   /**
    * Σ_i exp(−s_i) L_i + s_i for `losses` given as T one-element tensors or one `[T]` tensor.
-   * Throws when the number of losses is not `numTasks`.
+   * Throws when the number of losses is not `numTasks` or a loss is NaN or infinite.
    */
   combine(losses: readonly Tensor[] | Tensor): Tensor {
     const fn = 'UncertaintyWeighting.combine';
@@ -82,6 +82,7 @@ export class UncertaintyWeighting {
           `${fn}: losses has shape ${formatShape(losses.shape)}, expected [${this.numTasks}] (one loss per task)`,
         );
       }
+      checkFinite(fn, 'losses', losses);
       stacked = losses.reshape([this.numTasks]);
     } else {
       if (!Array.isArray(losses) || losses.length !== this.numTasks) {
@@ -96,6 +97,7 @@ export class UncertaintyWeighting {
             `${fn}: losses[${i}] has shape ${formatShape(loss.shape)}, expected a one-element loss (reduce it first)`,
           );
         }
+        checkFinite(fn, `losses[${i}]`, loss);
       });
       stacked = concat(losses.map((loss) => loss.reshape([1])));
     }
@@ -184,7 +186,7 @@ export function gradientCosine(a: Tensor | readonly Tensor[], b: Tensor | readon
   const fn = 'gradientCosine';
   const partsA = a instanceof Tensor ? [a] : a;
   const partsB = b instanceof Tensor ? [b] : b;
-  if (partsA.length !== partsB.length || partsA.some((part, j) => part.size !== partsB[j].size)) {
+  if (partsA.length !== partsB.length || partsA.some((part, j) => !sameShape(part.shape, partsB[j].shape))) {
     throw new ShapeError(
       `${fn}: a has shapes ${partsA.map((p) => formatShape(p.shape)).join(', ')} but b has ${partsB.map((p) => formatShape(p.shape)).join(', ')}; expected the same parameters`,
     );
