@@ -1,4 +1,7 @@
-/** Extreme inputs: logits at ±1e4 and probabilities at exactly 0 and 1 give finite values and gradients. */
+/**
+ * Extreme inputs: logits at ±1e4 (for the contrastive losses: cosine similarities over τ = 1e-4,
+ * so ±1e4 as well) and probabilities at exactly 0 and 1 give finite values and gradients.
+ */
 import { type Tensor, tensor } from '@xent/autograd';
 import {
   adjustLogits,
@@ -8,11 +11,15 @@ import {
   focalLoss,
   hierarchicalCrossEntropy,
   hierarchicalLogProbs,
+  infoNCE,
   LabelTree,
   logitAdjustedCrossEntropy,
   maskedBinaryCrossEntropyWithLogits,
+  mixedReconstructionLoss,
   nllLoss,
+  ntXent,
   sigmoidFocalLoss,
+  temperatureScale,
 } from '@xent/losses';
 import { describe, expect, it } from 'vitest';
 
@@ -22,7 +29,14 @@ const huge = [
   [1e4, 1e4, -1e4],
   [-1e4, 1e4, 1e4],
 ];
-const classes = [1, 2, 0, 0]; // the first two put ~all mass on a wrong class
+// The same magnitudes in another arrangement: second views / keys of the contrastive losses.
+const hugeKeys = [
+  [-1e4, 1e4, 1e4],
+  [1e4, -1e4, 0],
+  [1e4, 1e4, -1e4],
+  [-1e4, -1e4, 1e4],
+];
+const classes = [1, 2, 0, 0]; // rows 0 and 3 put ~all mass on a wrong class, row 2 ties two
 const hard = [
   [1, 0, 1],
   [0, 1, 1],
@@ -102,6 +116,25 @@ const cases: Case[] = [
   ['adjustLogits', (x) => adjustLogits(x, { from: [0.7, 0.2, 0.1] }).sum(), huge, null],
   ['hierarchicalCrossEntropy', (x) => hierarchicalCrossEntropy(x, [0, 1, 1, 0], tree), huge, null],
   ['hierarchicalLogProbs', (x) => hierarchicalLogProbs(x, tree).sum(), huge, null],
+  ['infoNCE τ = 1e-4', (q, k) => infoNCE(q, k, { temperature: 1e-4 }), huge, hugeKeys],
+  [
+    'infoNCE symmetric τ = 1e-4',
+    (q, k) => infoNCE(q, k, { temperature: 1e-4, symmetric: true }),
+    huge,
+    hugeKeys,
+  ],
+  ['ntXent τ = 1e-4', (z1, z2) => ntXent(z1, z2, { temperature: 1e-4 }), huge, hugeKeys],
+  [
+    'mixedReconstructionLoss',
+    (x) =>
+      mixedReconstructionLoss({
+        binary: { logits: x, target: hard },
+        continuous: { pred: x, target: hard },
+        categorical: [{ logits: x, target: classes }],
+      }).total,
+    huge,
+    null,
+  ],
   // Probabilities exactly 0 and 1, against hard and soft targets.
   [
     'binaryCrossEntropy',
@@ -142,6 +175,15 @@ describe('values at the extremes', () => {
       const loss = crossEntropy(tensor([[1e4, -1e4, 0]], { dtype }), [1], { reduction: 'sum' });
       expect(loss.item()).toBeCloseTo(2e4, 0);
     }
+  });
+  it('temperatureScale on logits at ±1e4 fits a finite T in range without raising the NLL', () => {
+    const { temperature, nllBefore, nllAfter } = temperatureScale(huge, classes);
+    expect(temperature).toBeGreaterThanOrEqual(1e-3);
+    expect(temperature).toBeLessThanOrEqual(1e3);
+    // NLLs at T = 1: 2e4 (row 0), 0 (row 1), log 2 (row 2, a tie), 2e4 + log 2 (row 3).
+    expect(nllBefore).toBeCloseTo((4e4 + 2 * Math.log(2)) / 4, 9);
+    expect(Number.isFinite(nllAfter)).toBe(true);
+    expect(nllAfter).toBeLessThan(nllBefore);
   });
   it('binaryCrossEntropy clamps probabilities at 1e-12 (float64) and 1e-7 (float32)', () => {
     const value64 = binaryCrossEntropy(tensor([0], { dtype: 'float64' }), [1]).item();
