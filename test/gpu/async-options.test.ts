@@ -4,8 +4,10 @@
  * what was given and what was expected; the same problems in XENT_GPU_ASYNC / XENT_GPU_MODE
  * make the gpu backends fall back to js with that message in the one-line warning.
  */
+import { Script } from 'node:vm';
 import { configureGpu, getBackend, gpuInfo, loadBackend, setBackend, ValueError } from '@xent/tensor';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { BRIDGE_WORKER_SOURCE } from '../../packages/tensor/src/backends/gpu/bridge-worker.js';
 import { gpuAvailable } from './helpers.js';
 
 afterEach(() => {
@@ -67,6 +69,23 @@ describe('configureGpu({ async })', () => {
     expect(() => configureGpu({ async: true })).toThrow(
       /this realm has no node:worker_threads; expected Node/,
     );
+  });
+});
+
+describe('configureGpu({ mode: webgpu })', () => {
+  it('refuses a realm without worker_threads, saying why WebGPU needs the bridge', () => {
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    expect(() => configureGpu({ mode: 'webgpu' })).toThrow(
+      /^configureGpu\(\{ mode: 'webgpu' \}\): this realm has no node:worker_threads; expected Node .*WebGPU hands results back only through Promises/,
+    );
+  });
+});
+
+describe('the bridge worker source', () => {
+  // A worker that fails to parse reports it through the calling thread's event loop, which is
+  // blocked in Atomics.wait: the caller would only time out. So check that it compiles.
+  it('is valid JavaScript', () => {
+    expect(() => new Script(BRIDGE_WORKER_SOURCE)).not.toThrow();
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The async bridge's worker (bridge.ts is the calling thread's side): CommonJS source evaluated
  * by worker_threads (`eval: true`), so there is no file to locate from TypeScript source or
- * dist. It owns a `GPU({ mode: 'webasm' })` and an LRU cache of `asyncMode` kernels and answers
+ * dist. It owns a `GPU` in mode `webasm` (kernels in `asyncMode`, split over gpu.js's worker pool)
+ * or `webgpu` (navigator.gpu from the `webgpu` package), an LRU cache of kernels, and answers
  * one request at a time on its MessagePort. Each side posts, then bumps its counter in a
  * SharedArrayBuffer and `Atomics.notify`s the other, which polls briefly and then sleeps in
  * `Atomics.wait` on that counter.
@@ -52,13 +53,14 @@ export interface BridgeReply {
   id: number;
   result?: Float32Array;
   error?: string;
-  stats: { live: number; compiled: number; destroyed: number; threaded: number };
+  stats: { live: number; compiled: number; destroyed: number; threaded: number; adapter?: string };
 }
 
 /**
- * The worker. `workerData`: `{ gpuPath, port, control, cacheLimit }` — the resolved gpu.js
- * entry (an eval worker resolves modules from the process's cwd, not from xent), the request
- * port, the control block and the kernel cache size.
+ * The worker. `workerData`: `{ gpuPath, mode, webgpuPath, port, control, cacheLimit }` — the
+ * resolved gpu.js entry (an eval worker resolves modules from the process's cwd, not from xent),
+ * `'webasm'` or `'webgpu'`, the resolved `webgpu` package entry (webgpu only), the request port,
+ * the control block and the kernel cache size.
  *
  * gpu.js 2.24.1 gives every `asyncMode` kernel its own worker pool (one thread per core) the
  * first time it runs threaded; with a cache of 48 kernels that is ~96 threads and ~880 MB
@@ -70,22 +72,56 @@ export interface BridgeReply {
 export const BRIDGE_WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const path = require('node:path');
-const { gpuPath, port, control, cacheLimit } = workerData;
+const { pathToFileURL } = require('node:url');
+const { gpuPath, mode, webgpuPath, port, control, cacheLimit } = workerData;
 const flags = new Int32Array(control);
 // A failure to load is answered to every request rather than thrown: an uncaught error would
 // reach the caller only through its event loop, which is blocked in Atomics.wait.
 let gpu = null;
 let loadError = '';
-try {
-  gpu = new (require(gpuPath).GPU)({ mode: 'webasm' });
-} catch (error) {
-  loadError = 'gpu.js could not start in the bridge worker (' + String(error && error.message).split('\\n')[0] + ')';
+let adapterName = '';
+const dawnInstances = [];
+// navigator.gpu for gpu.js, from Dawn (the webgpu package). gpu.js asks for a default adapter;
+// on a machine without a Vulkan GPU Dawn offers none, but its OpenGL ES backend (Mesa's
+// software renderer on a headless Linux) answers in WebGPU's compatibility mode.
+async function installNavigatorGpu() {
+  const { create, globals } = await import(pathToFileURL(webgpuPath).href);
+  Object.assign(globalThis, globals);
+  const candidates = [[[], {}], [['backend=opengles'], { featureLevel: 'compatibility' }]];
+  const requestAdapter = async (options) => {
+    for (const [dawnFlags, extra] of candidates) {
+      // Dawn's instance must stay reachable as long as its devices live: collected, it takes
+      // them down (hangs and crashes a few dozen kernels later).
+      const instance = create(dawnFlags);
+      dawnInstances.push(instance);
+      const adapter = await instance.requestAdapter(Object.assign({}, options, extra));
+      if (adapter) {
+        const info = adapter.info || {};
+        adapterName = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+        return adapter;
+      }
+    }
+    return null;
+  };
+  const shim = { requestAdapter, getPreferredCanvasFormat: () => 'rgba8unorm', wgslLanguageFeatures: new Set() };
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: shim }, configurable: true, writable: true });
 }
+const starting = (async () => {
+  try {
+    if (mode === 'webgpu') await installNavigatorGpu();
+    gpu = new (require(gpuPath).GPU)({ mode });
+  } catch (error) {
+    loadError = 'gpu.js could not start in mode ' + mode + ' in the bridge worker (' +
+      String(error && error.message).split('\\n')[0] + ')';
+  }
+})();
 let sharedPool = null;
-try {
-  const { WebAssemblyWorkerPool } = require(path.join(path.dirname(gpuPath), 'backend', 'web-assembly', 'worker-pool.js'));
-  sharedPool = new WebAssemblyWorkerPool();
-} catch {}
+if (mode === 'webasm') {
+  try {
+    const { WebAssemblyWorkerPool } = require(path.join(path.dirname(gpuPath), 'backend', 'web-assembly', 'worker-pool.js'));
+    sharedPool = new WebAssemblyWorkerPool();
+  } catch {}
+}
 function lease() {
   const entries = new Set();
   return {
@@ -106,7 +142,9 @@ function kernelFor(key, source, settings) {
     cache.set(key, kernel);
     return kernel;
   }
-  kernel = gpu.createKernel(source, Object.assign({ precision: 'single' }, settings, { asyncMode: true }));
+  // webgpu kernels are asynchronous by nature; asyncMode is what puts webasm on the pool.
+  const extra = mode === 'webasm' ? { asyncMode: true } : {};
+  kernel = gpu.createKernel(source, Object.assign({ precision: 'single' }, settings, extra));
   compiled++;
   cache.set(key, kernel);
   while (cache.size > cacheLimit) {
@@ -136,10 +174,11 @@ function flatten(result) {
   return target;
 }
 async function answer(request) {
+  await starting;
   if (loadError) throw new Error(loadError);
   const kernel = kernelFor(request.key, request.source, request.settings);
   const inner = kernel.kernel;
-  if (sharedPool && inner && inner._pool === null && 'poolSize' in inner) inner._pool = lease();
+  if (mode === 'webasm' && sharedPool && inner && inner._pool === null && 'poolSize' in inner) inner._pool = lease();
   const pending = kernel(...request.args);
   // Skip gpu.js's nested reshaping from now on: a threaded run shapes its output when it
   // settles, so this already applies to the first call's result.
@@ -150,7 +189,9 @@ async function answer(request) {
   return result;
 }
 function stats() {
-  return { live: cache.size, compiled, destroyed, threaded };
+  const counts = { live: cache.size, compiled, destroyed, threaded };
+  if (mode === 'webgpu') counts.adapter = adapterName;
+  return counts;
 }
 // Polls flags[slot] while it equals value, for at most ${BRIDGE_SPIN_MS} ms; true if it changed.
 function spin(slot, value) {

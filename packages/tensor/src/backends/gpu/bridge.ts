@@ -55,23 +55,61 @@ export function bridgeUnsupported(): string {
 }
 
 /**
- * Checks that gpu.js `asyncMode` can run here in `mode`. `setting` names where the request came
- * from (`configureGpu({ async: true })` or `XENT_GPU_ASYNC=1`) and `modeSetting` where the mode did.
+ * Checks that the bridge can run `mode` here: gpu.js `asyncMode` (webasm) or `webgpu`. `setting`
+ * names where the request came from (`configureGpu({ async: true })`, `XENT_GPU_ASYNC=1`,
+ * `XENT_GPU_MODE 'webgpu'`) and `modeSetting` where the mode did.
  *
- * @throws ValueError when the mode is not webasm or the bridge cannot run in this realm.
+ * @throws ValueError when the mode is neither webasm nor webgpu, or the bridge cannot run in this
+ * realm.
  */
 export function checkBridge(setting: string, mode: GpuMode | undefined, modeSetting: string): void {
-  if (mode !== undefined && mode !== 'webasm') {
+  if (mode !== undefined && mode !== 'webasm' && mode !== 'webgpu') {
     throw new ValueError(
       `${setting}: ${modeSetting} is '${mode}'; expected 'webasm' (gpu.js runs asyncMode kernels on its worker pool only in webasm)`,
     );
   }
   const missing = bridgeUnsupported();
   if (missing) {
+    const why =
+      mode === 'webgpu'
+        ? "WebGPU hands results back only through Promises and xent's ops are synchronous; in a browser use webgl2, which is chosen by default on a hardware GPU"
+        : "a browser's main thread cannot block on gpu.js's workers";
     throw new ValueError(
-      `${setting}: this realm has no ${missing}; expected Node with worker_threads, SharedArrayBuffer and Atomics.wait (a browser's main thread cannot block on gpu.js's workers)`,
+      `${setting}: this realm has no ${missing}; expected Node with worker_threads, SharedArrayBuffer and Atomics.wait (${why})`,
     );
   }
+}
+
+/**
+ * Where the optional `webgpu` package (Dawn for Node) is installed: resolved from xent, then from
+ * the working directory (the user's project); '' when it is not installed.
+ */
+function webgpuPath(): string {
+  const host = globalThis as { process?: NodeProcess & { cwd(): string } };
+  const nodeModule = host.process?.getBuiltinModule?.('node:module') as
+    | { createRequire(url: string): { resolve(id: string): string } }
+    | undefined;
+  if (!nodeModule || !host.process) return '';
+  for (const base of [import.meta.url, `${host.process.cwd()}/`]) {
+    try {
+      return nodeModule.createRequire(base).resolve('webgpu');
+    } catch {}
+  }
+  return '';
+}
+
+/**
+ * Dawn's OpenGL ES backend (the software fallback on a Linux machine without a Vulkan GPU) finds
+ * no display on a headless machine unless EGL is told to run surfaceless. Set for the process
+ * (native code reads the real environment) only when nothing chose an EGL platform or a display.
+ */
+function prepareHeadlessEgl(): void {
+  type Env = Record<string, string | undefined>;
+  const host = globalThis as { process?: { platform: string; env: Env } };
+  const env = host.process?.env;
+  if (host.process?.platform !== 'linux' || !env) return;
+  if (env.EGL_PLATFORM === undefined && env.DISPLAY === undefined && env.WAYLAND_DISPLAY === undefined)
+    env.EGL_PLATFORM = 'surfaceless';
 }
 
 /** The resolved gpu.js entry file, which the worker requires by path (eval workers resolve from cwd). */
@@ -85,13 +123,14 @@ function gpuJsPath(): string {
 }
 
 /**
- * Kernels in gpu.js `asyncMode` (webasm) in a bridge worker, run synchronously from the calling
- * thread. Each run copies its array arguments into the request (transferred, not cloned again)
- * and gets the result's buffer transferred back.
+ * Kernels in a bridge worker, run synchronously from the calling thread: gpu.js `asyncMode`
+ * webasm kernels (split over gpu.js's worker pool), or `webgpu` kernels (Dawn through the
+ * optional `webgpu` package). Each run copies its array arguments into the request (transferred,
+ * not cloned again) and gets the result's buffer transferred back.
  */
 export class BridgeKernelRunner implements KernelRunner {
-  /** Always webasm: the only gpu.js mode with a worker pool. */
-  readonly mode: GpuMode = 'webasm';
+  /** `webasm` (gpu.js's worker pool) or `webgpu`. */
+  readonly mode: GpuMode;
   /** Always true. */
   readonly async = true;
   private readonly worker: WorkerThreads.Worker;
@@ -103,10 +142,23 @@ export class BridgeKernelRunner implements KernelRunner {
   /** Why the worker cannot answer any more ('' while it can). */
   private failure = '';
 
-  /** Starts the worker; it loads gpu.js in the background while the caller goes on. */
-  constructor(cacheLimit = KERNEL_CACHE_LIMIT) {
+  /**
+   * Starts the worker; it loads gpu.js (and for webgpu, Dawn) in the background while the caller
+   * goes on.
+   *
+   * @throws ValueError for `webgpu` when the `webgpu` package is not installed.
+   */
+  constructor(mode: 'webasm' | 'webgpu' = 'webasm', cacheLimit = KERNEL_CACHE_LIMIT) {
     const threads = workerThreads();
     if (!threads) throw new Error('gpu async bridge: node:worker_threads is unavailable');
+    this.mode = mode;
+    const dawnPath = mode === 'webgpu' ? webgpuPath() : '';
+    if (mode === 'webgpu' && !dawnPath) {
+      throw new ValueError(
+        "gpu mode 'webgpu': the webgpu package (Dawn for Node) is not installed; expected it installed beside xent (npm install webgpu)",
+      );
+    }
+    if (mode === 'webgpu') prepareHeadlessEgl();
     const control = new SharedArrayBuffer(4 * BRIDGE_SLOT_COUNT);
     const { port1, port2 } = new threads.MessageChannel();
     // No inherited execArgv: the worker is plain CommonJS, and a TypeScript loader (tsx,
@@ -114,7 +166,7 @@ export class BridgeKernelRunner implements KernelRunner {
     this.worker = new threads.Worker(BRIDGE_WORKER_SOURCE, {
       eval: true,
       execArgv: [],
-      workerData: { gpuPath: gpuJsPath(), port: port2, control, cacheLimit },
+      workerData: { gpuPath: gpuJsPath(), mode, webgpuPath: dawnPath, port: port2, control, cacheLimit },
       transferList: [port2],
     });
     this.worker.unref();

@@ -7,8 +7,12 @@
  */
 import { environment } from '../../backend.js';
 
-/** gpu.js execution modes xent can drive synchronously. */
-export type GpuMode = 'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'cpu';
+/**
+ * gpu.js execution modes xent drives. All but `webgpu` run synchronously on the calling thread;
+ * `webgpu` (whose results are read back asynchronously) always runs behind the async bridge, so it
+ * is Node only.
+ */
+export type GpuMode = 'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'cpu' | 'webgpu';
 
 /** Settings passed to `gpu.createKernel`. */
 export interface GpuKernelSettings {
@@ -149,7 +153,7 @@ function firstLine(error: unknown): string {
  * renderer is hardware (SwiftShader and llvmpipe are slower than webasm); otherwise webasm.
  */
 export function chooseMode(gpujs: GpuJsModule, requested = environment('XENT_GPU_MODE')): GpuMode {
-  const modes: readonly GpuMode[] = ['webasm', 'webgl2', 'webgl', 'headlessgl', 'cpu'];
+  const modes: readonly GpuMode[] = ['webasm', 'webgl2', 'webgl', 'headlessgl', 'cpu', 'webgpu'];
   if (requested) {
     if ((modes as readonly string[]).includes(requested)) return requested as GpuMode;
     throw new Error(`XENT_GPU_MODE is '${requested}'; expected one of ${modes.join(', ')}`);

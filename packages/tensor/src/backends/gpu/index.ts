@@ -39,8 +39,13 @@ export const GPU_MIN_WORK: Readonly<Record<KernelClass, number>> = {
 export interface GpuInfo {
   /** gpu.js mode the kernels run in. */
   mode: GpuMode;
-  /** True when kernels run in gpu.js's `asyncMode` worker pool behind the synchronous bridge. */
+  /**
+   * True when kernels run behind the synchronous bridge: gpu.js's `asyncMode` worker pool, or
+   * mode `webgpu`.
+   */
   async: boolean;
+  /** The WebGPU adapter Dawn gave (vendor, architecture, description) in mode `webgpu`; '' otherwise or before the first run. */
+  adapter: string;
   /** Kernel runs gpu.js split over its worker pool (`asyncMode`, outputs of ≥ 4096 cells); 0 when not async. */
   threadedRuns: number;
   /** Kernels alive, compiled and destroyed so far. */
@@ -69,7 +74,10 @@ let state: GpuState | null = null;
  * browser page: Vite replaces `process.env` with `{}`). Each overrides its variable.
  */
 export interface GpuOptions {
-  /** gpu.js mode, as `XENT_GPU_MODE`: `'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'cpu'`. */
+  /**
+   * gpu.js mode, as `XENT_GPU_MODE`: `'webasm' | 'webgl2' | 'webgl' | 'headlessgl' | 'cpu' |
+   * 'webgpu'`. `'webgpu'` runs behind the async bridge (Node only) and needs the `webgpu` package.
+   */
   mode?: GpuMode;
   /** Minimum work the `gpu` backend sends to gpu.js, every kernel class; as `XENT_GPU_MIN_WORK`. */
   minWork?: number;
@@ -100,7 +108,8 @@ export function configureGpu(next: GpuOptions): void {
     );
   }
   const merged = { ...options, ...next };
-  if (merged.async === true) checkBridge('configureGpu({ async: true })', merged.mode, 'mode');
+  if (merged.mode === 'webgpu') checkBridge("configureGpu({ mode: 'webgpu' })", merged.mode, 'mode');
+  else if (merged.async === true) checkBridge('configureGpu({ async: true })', merged.mode, 'mode');
   options = merged;
 }
 
@@ -131,9 +140,14 @@ function createState(gpujs: GpuJsModule): GpuState {
   const requestedMode = options.mode ?? environment('XENT_GPU_MODE');
   const mode = chooseMode(gpujs, requestedMode);
   const { async, setting } = asyncSetting();
-  if (async)
-    checkBridge(setting, mode, options.mode ? 'mode' : requestedMode ? 'XENT_GPU_MODE' : 'the chosen mode');
-  const runner = async ? new BridgeKernelRunner() : new LocalKernelRunner(new gpujs.GPU({ mode }), mode);
+  const modeSetting = options.mode ? 'mode' : requestedMode ? 'XENT_GPU_MODE' : 'the chosen mode';
+  // WebGPU reads results back through Promises only, so it always runs behind the bridge.
+  if (mode === 'webgpu') checkBridge(`${modeSetting} 'webgpu'`, mode, modeSetting);
+  else if (async) checkBridge(setting, mode, modeSetting);
+  const runner =
+    async || mode === 'webgpu'
+      ? new BridgeKernelRunner(mode === 'webgpu' ? 'webgpu' : 'webasm')
+      : new LocalKernelRunner(new gpujs.GPU({ mode }), mode);
   const kernels = new GpuKernels(runner);
   const routes = emptyCounts();
   const gpuThresholds = minWork();
@@ -202,10 +216,11 @@ export function gpuInfo(options: { calibrate?: boolean } = {}): GpuInfo | null {
       if (!state.calibrations.has(cls)) state.calibrations.set(cls, calibrate(state.kernels, cls));
     }
   }
-  const { live, compiled, destroyed, threaded } = state.kernels.stats();
+  const { live, compiled, destroyed, threaded, adapter } = state.kernels.stats();
   return {
     mode: state.kernels.mode,
     async: state.kernels.async,
+    adapter: adapter ?? '',
     threadedRuns: threaded,
     kernels: { live, compiled, destroyed },
     routes: state.routes,

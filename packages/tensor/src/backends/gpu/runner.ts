@@ -15,6 +15,8 @@ export interface KernelStats {
   destroyed: number;
   /** Runs that gpu.js split over its worker pool (`_lastRunPath === 'threaded'`); 0 when synchronous. */
   threaded: number;
+  /** The WebGPU adapter in mode `webgpu` (reported by the bridge worker); absent otherwise. */
+  adapter?: string;
 }
 
 /** Compiles gpu.js kernels once per key and runs them, returning flat float32 results. */
