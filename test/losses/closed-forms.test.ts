@@ -206,7 +206,7 @@ describe('array-like options and targets', () => {
   });
 });
 
-describe('every target ignored', () => {
+describe('every target ignored, or the counted targets weighted 0', () => {
   const cases: [string, (x: ReturnType<typeof randomInput>) => ReturnType<typeof randomInput>][] = [
     ['crossEntropy', (x) => crossEntropy(x, [-100, -100])],
     [
@@ -219,6 +219,18 @@ describe('every target ignored', () => {
       'logitAdjustedCrossEntropy',
       (x) => logitAdjustedCrossEntropy(x, [-100, -100], { priors: [0.2, 0.3, 0.5] }),
     ],
+    // PyTorch gives 0/0 = NaN here too; xent's documented rule is 0 with a zero gradient.
+    ['crossEntropy, zero weights', (x) => crossEntropy(x, [0, 1], { weight: [0, 0, 3] })],
+    [
+      'crossEntropy (composed), zero weights + smoothing',
+      (x) =>
+        crossEntropy(x, [0, 1], {
+          weight: tensor([0, 0, 3], { dtype: 'float64', requiresGrad: true }),
+          labelSmoothing: 0.1,
+        }),
+    ],
+    ['nllLoss, zero weights', (x) => nllLoss(x, [1, 1], { weight: [1, 0, 1] })],
+    ['focalLoss, zero alpha', (x) => focalLoss(x, [2, -100], { alpha: [1, 1, 0] })],
   ];
   it.each(cases)("%s: 'mean' is 0 with a zero gradient", (_, loss) => {
     const logits = randomInput([2, 3], { seed: 13 });

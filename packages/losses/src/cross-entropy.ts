@@ -104,11 +104,13 @@ function probabilityTarget(target: CrossEntropyTarget, logits: Tensor): Tensor |
  * with respect to the target flows when it requires grad.
  *
  * Deviations from PyTorch: the class axis is last (PyTorch's is 1); when every target is
- * ignored, `'mean'` is 0 with a zero gradient (PyTorch gives NaN).
+ * ignored (or the counted targets' weights sum to 0), `'mean'` is 0 with a zero gradient
+ * (PyTorch gives NaN).
  * Stability: log p comes from logSoftmax, so any finite logits (±1e4 included) give finite
- * values and gradients. Integer targets run a fused kernel (one node whose backward is
- * (softmax − q)·w·g / denominator); under `createGraph` its backward is composed of
- * differentiable ops, so higher-order gradients are exact. For float32 logits the kernel uses a
+ * values and gradients. Integer targets run a fused kernel: one node whose backward is, per
+ * counted row, (s·softmax − q)·g / denominator with q_c = (1 − ε)·w_y·[c = y] + (ε/C)·w_c and
+ * s = Σ_c q_c; under `createGraph` that backward is composed of differentiable ops, so
+ * higher-order gradients are exact. For float32 logits the kernel uses a
  * table exponential (relative error < 4e-11, below float32 rounding); float64 uses Math.exp.
  */
 export function crossEntropy(
@@ -168,7 +170,8 @@ export function crossEntropyAs(
  *   ℓ_n = −w_{y_n} · logProbs_{n,y_n},
  * ignored targets 0, `'mean'` = Σ ℓ_n / Σ w_{y_n} over counted targets. `logProbs` is taken as
  * given (use {@link crossEntropy} on logits for the stable softmax). Deviation: when every
- * target is ignored, `'mean'` is 0 with a zero gradient (PyTorch gives NaN).
+ * target is ignored (or the counted targets' weights sum to 0), `'mean'` is 0 with a zero
+ * gradient (PyTorch gives NaN).
  */
 export function nllLoss(logProbs: Tensor, target: IntTargetLike, options: NllLossOptions = {}): Tensor {
   const fn = 'nllLoss';

@@ -54,7 +54,8 @@ function modulatingFloor(dtype: string): number {
  *   ℓ_n = −α_{y_n} · (1 − p_{n,y_n})^γ · log p_{n,y_n},  p = softmax(logits),
  * log p from logSoftmax. Ignored targets (`ignoreIndex`, default -100) give 0 and count
  * nowhere; `'mean'` divides by Σ α_{y_n} over counted targets with `alpha`, by their number
- * without. With γ = 0 it equals {@link crossEntropy} with `weight = alpha`.
+ * without (0 with a zero gradient when that denominator is 0, e.g. every target ignored).
+ * With γ = 0 it equals {@link crossEntropy} with `weight = alpha`.
  * No PyTorch counterpart (the fixtures implement this formula in torch). Stability: 1 − p is
  * floored at 1e-30 (float64) / 1e-20 (float32) before the power, so γ ∈ (0, 1) stays finite
  * when p rounds to 1.

@@ -1,7 +1,8 @@
 /**
  * The fused forward and backward of softmax cross-entropy with integer targets — the hot path
  * of every classifier. One pass per row computes the row maximum, the exponentials and the
- * loss; the backward writes (softmax − q)·g / denominator straight into one new array. The
+ * loss; the backward writes (s·softmax − q)·g / denominator over the stored exponentials, with
+ * q the weighted, smoothed target of the row and s = Σ_c q_c (1 without weights or smoothing). The
  * whole loss is ONE autograd node. Its backward checks the grad mode: under `createGraph` it is
  * composed of differentiable ops (softmax of the logits), so second derivatives are exact.
  * A test holds it equal, in value and gradient, to `crossEntropyComposed`.
