@@ -135,6 +135,16 @@ describe('webgpu backend', () => {
     expect(relativeError(gpu, js)).toBeLessThan(1e-4);
   });
 
+  it('keeps at most 48 kernels alive however many shapes run (evicted ones are destroyed)', () => {
+    setBackend('gpu');
+    const before = gpuInfo()!.kernels;
+    for (let n = 1; n <= 60; n++) unary('neg', random([n, 3]));
+    const after = gpuInfo()!.kernels;
+    expect(after.live).toBeLessThanOrEqual(48);
+    expect(after.compiled - before.compiled).toBeGreaterThanOrEqual(60);
+    expect(after.destroyed - before.destroyed).toBeGreaterThanOrEqual(after.compiled - 48);
+  }, 60_000);
+
   it('an MLP training step gives the js loss and gradients', () => {
     const step = () => {
       manualSeed(7);
