@@ -342,6 +342,14 @@ describe('options', () => {
       'focalLoss: ignoreIndex is 0.5, expected an integer',
     );
   });
+  it('an ignoreIndex outside int32 (it wrapped: 2^32 targets were counted as class 0)', () => {
+    for (const loss of [crossEntropy, nllLoss, focalLoss]) {
+      expectError(
+        () => loss(logits, [2 ** 32, 1], { ignoreIndex: 2 ** 32 }),
+        `${loss.name}: ignoreIndex is 4294967296, expected an int32 integer in [-2147483648, 2147483647]`,
+      );
+    }
+  });
   it('negative gamma', () => {
     expectError(() => focalLoss(logits, [0, 1], { gamma: -1 }), 'focalLoss: gamma is -1, expected gamma ≥ 0');
   });

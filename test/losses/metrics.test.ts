@@ -104,6 +104,10 @@ describe('accuracy', () => {
       /accuracy: target has shape \[2\] but predictions \[1, 2\] needs? \[1\]/,
     );
     expect(() => accuracy([[0.2, 0.8]], [2])).toThrow(IndexError);
+    // Predicted labels beyond int32 used to wrap (2^32 → 0) and count as right.
+    expect(() => accuracy([2 ** 32, 1], [0, 1])).toThrow(
+      /accuracy: predictions contains class 4294967296 at index \[0\]; expected an integer in \[0, 2147483648\)/,
+    );
   });
 });
 

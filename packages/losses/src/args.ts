@@ -54,11 +54,22 @@ export const DEFAULT_IGNORE_INDEX = -100;
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
-/** The `ignoreIndex` option, checked to be an integer (default -100, PyTorch's). */
+/** One past the largest int32: labels are stored in Int32Arrays, so they must stay below it. */
+export const INT32_LIMIT = 2 ** 31;
+
+/**
+ * The `ignoreIndex` option, checked to be an int32 integer (default -100, PyTorch's). Labels are
+ * stored as int32, so a larger one would wrap and be counted as some class.
+ */
 export function checkIgnoreIndex(fn: string, ignoreIndex: number | undefined): number {
   const value = ignoreIndex ?? DEFAULT_IGNORE_INDEX;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new ValueError(`${fn}: ignoreIndex is ${String(value)}, expected an integer`);
+  }
+  if (value < -INT32_LIMIT || value >= INT32_LIMIT) {
+    throw new ValueError(
+      `${fn}: ignoreIndex is ${value}, expected an int32 integer in [${-INT32_LIMIT}, ${INT32_LIMIT - 1}]`,
+    );
   }
   return value;
 }

@@ -10,6 +10,7 @@ import {
   checkIgnoreIndex,
   checkNumberIn,
   checkUnitInterval,
+  INT32_LIMIT,
   type IntTargetLike,
   sameShape,
   toFloatTensor,
@@ -68,9 +69,9 @@ export function accuracy(
   let predicted: Int32Array;
   let labels: NDArray;
   if (sameShape(scores.shape, targetShape)) {
-    predicted = toIntTarget(fn, scores, targetShape, Number.POSITIVE_INFINITY, { name: 'predictions' })
-      .data as Int32Array;
-    labels = toIntTarget(fn, target, targetShape, Number.POSITIVE_INFINITY, {
+    // Predicted labels against labels: any class an int32 holds (larger ones would wrap).
+    predicted = toIntTarget(fn, scores, targetShape, INT32_LIMIT, { name: 'predictions' }).data as Int32Array;
+    labels = toIntTarget(fn, target, targetShape, INT32_LIMIT, {
       ignoreIndex,
       logitsName: 'predictions',
       logitsShape: scores.shape,
