@@ -10,7 +10,7 @@ import {
   Sequential,
   type StateDict,
 } from '@xent/nn';
-import { Generator, ShapeError } from '@xent/tensor';
+import { Generator, NDArray, ShapeError } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
 
 class Block extends Module {
@@ -112,6 +112,32 @@ describe('Module', () => {
       unexpectedKeys: [],
     });
     expect(model.loadStateDict(extra, { strict: false }).unexpectedKeys).toEqual(['head.weight']);
+  });
+
+  it('loads NDArrays as well as tensors, and names a value that is neither', () => {
+    const model = new Linear(2, 1);
+    const weight = NDArray.fromStorage(new Float64Array([3, 4]), [1, 2]);
+    model.loadStateDict({ weight, bias: tensor([5]) });
+    expect(model.weight.toArray()).toEqual([[3, 4]]);
+    expect(model.weight.dtype).toBe('float32');
+    const before = model.weight.toArray();
+    const bad = { weight: [[1, 2]], bias: tensor([0]) } as unknown as StateDict;
+    expect(() => model.loadStateDict(bad)).toThrow(
+      "loadStateDict: nothing loaded; 'weight': expected a Tensor or an NDArray, got a plain array of 1 elements (wrap it with tensor())",
+    );
+    expect(() => model.loadStateDict({ ...model.stateDict(), extra: null } as unknown as StateDict)).toThrow(
+      "'extra': unexpected (null, not in the module)",
+    );
+    expect(model.weight.toArray()).toEqual(before);
+    expect(model.bias?.toArray()).toEqual([5]);
+  });
+
+  it('reads every source before writing: a state dict of swapped views loads as a swap', () => {
+    const model = new Sequential(new Linear(2, 2, { bias: false }), new Linear(2, 2, { bias: false }));
+    const [first, second] = model.parameters().map((p) => p.toArray());
+    const own = model.stateDict();
+    model.loadStateDict({ '0.weight': own['1.weight'], '1.weight': own['0.weight'] });
+    expect(model.parameters().map((p) => p.toArray())).toEqual([second, first]);
   });
 
   it('saves and loads registered buffers', () => {

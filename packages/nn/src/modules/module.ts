@@ -1,5 +1,5 @@
-import type { Tensor } from '@xent/autograd';
-import { assign, formatShape, ShapeError, ValueError } from '@xent/tensor';
+import { Tensor } from '@xent/autograd';
+import { assign, formatShape, NDArray, ShapeError, ValueError } from '@xent/tensor';
 import { Parameter } from '../parameter.js';
 
 /** Named tensors, as `Module.stateDict()` returns them: PyTorch's dotted keys (`0.weight`). */
@@ -17,6 +17,14 @@ export interface LoadStateDictResult {
   missingKeys: string[];
   /** Keys the state dict has but the module lacks. */
   unexpectedKeys: string[];
+}
+
+/** How an error message names a state dict value that is not an array. */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `a plain array of ${value.length} elements (wrap it with tensor())`;
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /**
@@ -141,43 +149,58 @@ export abstract class Module {
   }
 
   /**
-   * Copies `stateDict` into this module's parameters and buffers in place. Everything is
-   * checked before anything is written: a mis-shaped key (or, under `strict`, the default,
-   * a missing or unexpected one) throws naming the key and both shapes, and the module is
-   * left unchanged. Values are converted to each parameter's dtype.
+   * Copies `stateDict` (tensors or NDArrays, as `stateDict()`, `load()` or `save()` take
+   * them) into this module's parameters and buffers in place. Everything is checked before
+   * anything is written: a mis-shaped key or a value that is not an array (or, under
+   * `strict`, the default, a missing or unexpected key) throws naming the key and what was
+   * expected, and the module is left unchanged. Values are converted to each parameter's dtype.
    */
-  loadStateDict(stateDict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(
+    stateDict: Readonly<Record<string, Tensor | NDArray>>,
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
     const strict = options.strict ?? true;
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
-    const missingKeys = [...own.keys()].filter((key) => !(key in stateDict));
+    // Own keys only: `'constructor' in {}` is true.
+    const has = (key: string) => Object.hasOwn(stateDict, key);
+    const missingKeys = [...own.keys()].filter((key) => !has(key));
     const unexpectedKeys = Object.keys(stateDict).filter((key) => !own.has(key));
     const problems: string[] = [];
+    const sources = new Map<Tensor, NDArray>();
     for (const [key, target] of own) {
-      const source = stateDict[key];
-      if (!source) continue;
+      if (!has(key)) continue;
+      const value: unknown = stateDict[key];
+      const source = value instanceof Tensor ? value.data : value instanceof NDArray ? value : null;
+      if (source === null) {
+        problems.push(`'${key}': expected a Tensor or an NDArray, got ${describeValue(value)}`);
+        continue;
+      }
       const a = source.shape;
       const b = target.shape;
       if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
         problems.push(`'${key}': the state dict has shape ${formatShape(a)}, the module ${formatShape(b)}`);
       }
+      // Copied now, so a source that is a view of another parameter is read before any write.
+      sources.set(target, source.astype(target.dtype));
     }
     if (strict) {
       for (const key of missingKeys)
         problems.push(
           `'${key}': missing from the state dict (module shape ${formatShape(own.get(key)?.shape ?? [])})`,
         );
-      for (const key of unexpectedKeys)
-        problems.push(
-          `'${key}': unexpected (state dict shape ${formatShape(stateDict[key].shape)}, not in the module)`,
-        );
+      for (const key of unexpectedKeys) {
+        const value: unknown = stateDict[key];
+        const described =
+          value instanceof Tensor || value instanceof NDArray
+            ? `state dict shape ${formatShape(value.shape)}`
+            : describeValue(value);
+        problems.push(`'${key}': unexpected (${described}, not in the module)`);
+      }
     }
     if (problems.length > 0) {
       throw new ShapeError(`loadStateDict: nothing loaded; ${problems.join('; ')}`);
     }
-    for (const [key, target] of own) {
-      const source = stateDict[key];
-      if (source) assign(target.data, source.data.astype(target.dtype));
-    }
+    for (const [target, source] of sources) assign(target.data, source);
     return { missingKeys, unexpectedKeys };
   }
 
