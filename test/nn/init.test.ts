@@ -1,6 +1,6 @@
 import { tensor, zeros } from '@xent/autograd';
 import { Embedding, init, Linear } from '@xent/nn';
-import { Generator } from '@xent/tensor';
+import { DTypeError, Generator } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
 
 function stats(values: ArrayLike<number>): { mean: number; std: number; min: number; max: number } {
@@ -69,6 +69,23 @@ describe('init', () => {
     expect(init.calculateFans(zeros([8, 4, 3, 3]))).toEqual([36, 72]);
     expect(init.calculateGain('leakyRelu', Math.sqrt(5))).toBeCloseTo(Math.sqrt(1 / 3), 12);
     expect(() => init.xavierUniform(zeros([3]))).toThrow(/at least 2 dimensions, got 1/);
+    // Random values stored into int32 would be truncated to (mostly) 0: refused, as in PyTorch.
+    const ints = zeros([4, 4], { dtype: 'int32' });
+    expect(() => init.uniform(ints, -5, 5)).toThrow(
+      new DTypeError(
+        'uniform: expected a float32 or float64 tensor, got int32 (random values would be truncated toward zero)',
+      ),
+    );
+    for (const [name, fn] of [
+      ['normal', () => init.normal(ints)],
+      ['xavierUniform', () => init.xavierUniform(ints)],
+      ['xavierNormal', () => init.xavierNormal(ints)],
+      ['kaimingUniform', () => init.kaimingUniform(ints)],
+      ['kaimingNormal', () => init.kaimingNormal(ints)],
+    ] as const) {
+      expect(fn).toThrow(new RegExp(`^${name}: expected a float32 or float64 tensor, got int32`));
+    }
+    expect(init.constant(ints, 3).toArray()).toEqual([...new Array(4)].map(() => [3, 3, 3, 3]));
   });
 
   it('Linear defaults to PyTorch: weight and bias in U(−1/√in, 1/√in)', () => {

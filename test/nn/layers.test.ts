@@ -14,7 +14,7 @@ import {
   Softmax,
   Tanh,
 } from '@xent/nn';
-import { Generator, NDArray } from '@xent/tensor';
+import { DTypeError, Generator, IndexError, NDArray, ShapeError } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkGradients, randomInput } from '../helpers/gradients.js';
 
@@ -149,5 +149,29 @@ describe('module values', () => {
     expect(new Flatten().forward(x).shape).toEqual([2, 60]);
     expect(new Flatten(0, 1).forward(x).shape).toEqual([6, 4, 5]);
     expect(new Flatten(-2).forward(x).shape).toEqual([2, 3, 20]);
+    // PyTorch refuses start_dim after end_dim rather than returning the input unchanged.
+    expect(() => new Flatten(2, 0).forward(x)).toThrow(
+      'Flatten: startDim 2 (axis 2) comes after endDim 0 (axis 0) for an input of shape [2, 3, 4, 5]; expected startDim <= endDim',
+    );
+  });
+
+  it('constructors and forwards name the bad argument and its error class', () => {
+    expect(() => new LayerNorm(2.5)).toThrow(
+      new ShapeError('LayerNorm: normalizedShape [2.5] must be one or more positive integers'),
+    );
+    expect(() => new LayerNorm([])).toThrow(/LayerNorm: normalizedShape \[\] must be one or more/);
+    expect(() => new LayerNorm(4, { eps: Number.NaN })).toThrow(
+      'LayerNorm: eps must be a finite number >= 0, got NaN',
+    );
+    const embedding = new Embedding(3, 2);
+    expect(() => embedding.forward(tensor([[1, 2]]))).toThrow(
+      new DTypeError('Embedding: indices must be int32, got float32 with shape [1, 2]'),
+    );
+    expect(() => embedding.forward(tensor(new Int32Array([0, -1])))).toThrow(
+      new IndexError(
+        'Embedding: index -1 is out of range for 3 embeddings (expected 0 … 2; at flat position 1)',
+      ),
+    );
+    expect(() => new Linear(2, 1).forward(tensor([1, 2, 3]))).toThrow(ShapeError);
   });
 });

@@ -4,7 +4,7 @@
  * ones draw from `options.generator` (the default generator, see `manualSeed`, when omitted).
  */
 import type { Tensor } from '@xent/autograd';
-import { type Generator, getDefaultGenerator, ValueError } from '@xent/tensor';
+import { DTypeError, type Generator, getDefaultGenerator, ValueError } from '@xent/tensor';
 
 /** Options of the random initialisers. */
 export interface InitOptions {
@@ -82,29 +82,51 @@ export function constant(tensor: Tensor, value: number): Tensor {
   return fill('constant', tensor, () => value);
 }
 
+/**
+ * U(a, b) or N(mean, std²) samples into a float tensor: an int32 one would truncate them
+ * toward zero (mostly to 0), so it is refused, as PyTorch does.
+ */
+function fillUniform(op: string, tensor: Tensor, a: number, b: number, options: InitOptions): Tensor {
+  checkFloat(op, tensor);
+  const generator = options.generator ?? getDefaultGenerator();
+  return fill(op, tensor, () => a + (b - a) * generator.next());
+}
+
+function fillNormal(op: string, tensor: Tensor, mean: number, std: number, options: InitOptions): Tensor {
+  checkFloat(op, tensor);
+  const generator = options.generator ?? getDefaultGenerator();
+  return fill(op, tensor, () => mean + std * generator.normal());
+}
+
+function checkFloat(op: string, tensor: Tensor): void {
+  if (tensor.dtype === 'int32') {
+    throw new DTypeError(
+      `${op}: expected a float32 or float64 tensor, got int32 (random values would be truncated toward zero)`,
+    );
+  }
+}
+
 /** Fills with samples of U(a, b) (defaults 0 and 1). */
 export function uniform(tensor: Tensor, a = 0, b = 1, options: InitOptions = {}): Tensor {
-  const generator = options.generator ?? getDefaultGenerator();
-  return fill('uniform', tensor, () => a + (b - a) * generator.next());
+  return fillUniform('uniform', tensor, a, b, options);
 }
 
 /** Fills with samples of N(mean, std²) (defaults 0 and 1). */
 export function normal(tensor: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  const generator = options.generator ?? getDefaultGenerator();
-  return fill('normal', tensor, () => mean + std * generator.normal());
+  return fillNormal('normal', tensor, mean, std, options);
 }
 
 /** Glorot uniform: U(−b, b) with b = gain · √(6 / (fanIn + fanOut)). */
 export function xavierUniform(tensor: Tensor, gain = 1, options: InitOptions = {}): Tensor {
   const [fanIn, fanOut] = calculateFans(tensor);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(tensor, -bound, bound, options);
+  return fillUniform('xavierUniform', tensor, -bound, bound, options);
 }
 
 /** Glorot normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
 export function xavierNormal(tensor: Tensor, gain = 1, options: InitOptions = {}): Tensor {
   const [fanIn, fanOut] = calculateFans(tensor);
-  return normal(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return fillNormal('xavierNormal', tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
 
 /** Options of the Kaiming (He) initialisers; defaults are PyTorch's. */
@@ -126,10 +148,10 @@ function kaimingStd(tensor: Tensor, options: KaimingOptions): number {
 /** He uniform: U(−b, b) with b = gain · √(3 / fan). */
 export function kaimingUniform(tensor: Tensor, options: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(tensor, options);
-  return uniform(tensor, -bound, bound, options);
+  return fillUniform('kaimingUniform', tensor, -bound, bound, options);
 }
 
 /** He normal: N(0, std²) with std = gain / √fan. */
 export function kaimingNormal(tensor: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(tensor, 0, kaimingStd(tensor, options), options);
+  return fillNormal('kaimingNormal', tensor, 0, kaimingStd(tensor, options), options);
 }

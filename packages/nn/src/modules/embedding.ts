@@ -1,5 +1,14 @@
 import { type Tensor, where } from '@xent/autograd';
-import { type DType, equal, type Generator, NDArray, ValueError } from '@xent/tensor';
+import {
+  type DType,
+  DTypeError,
+  equal,
+  formatShape,
+  type Generator,
+  IndexError,
+  NDArray,
+  ValueError,
+} from '@xent/tensor';
 import { normal } from '../init.js';
 import { Parameter } from '../parameter.js';
 import { Module } from './module.js';
@@ -57,14 +66,16 @@ export class Embedding extends Module {
 
   override forward(indices: Tensor): Tensor {
     if (indices.dtype !== 'int32') {
-      throw new ValueError(`Embedding: indices must be int32, got ${indices.dtype}`);
+      throw new DTypeError(
+        `Embedding: indices must be int32, got ${indices.dtype} with shape ${formatShape(indices.shape)}`,
+      );
     }
     const flat = indices.data.reshape([indices.size]);
     const values = flat.values();
     for (let i = 0; i < values.length; i++) {
       if (values[i] < 0 || values[i] >= this.numEmbeddings)
-        throw new ValueError(
-          `Embedding: index ${values[i]} is out of range for ${this.numEmbeddings} embeddings`,
+        throw new IndexError(
+          `Embedding: index ${values[i]} is out of range for ${this.numEmbeddings} embeddings (expected 0 … ${this.numEmbeddings - 1}; at flat position ${i})`,
         );
     }
     const rows = this.weight.indexSelect(0, flat);

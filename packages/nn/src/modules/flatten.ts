@@ -1,5 +1,5 @@
 import type { Tensor } from '@xent/autograd';
-import { normalizeAxis } from '@xent/tensor';
+import { formatShape, normalizeAxis, ValueError } from '@xent/tensor';
 import { Module } from './module.js';
 
 /**
@@ -20,7 +20,11 @@ export class Flatten extends Module {
     const shape = input.shape;
     const start = normalizeAxis('Flatten', this.startDim, shape.length);
     const end = normalizeAxis('Flatten', this.endDim, shape.length);
-    if (start > end) return input;
+    if (start > end) {
+      throw new ValueError(
+        `Flatten: startDim ${this.startDim} (axis ${start}) comes after endDim ${this.endDim} (axis ${end}) for an input of shape ${formatShape(shape)}; expected startDim <= endDim`,
+      );
+    }
     const merged = shape.slice(start, end + 1).reduce((a, b) => a * b, 1);
     return input.reshape([...shape.slice(0, start), merged, ...shape.slice(end + 1)]);
   }

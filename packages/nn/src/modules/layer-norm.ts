@@ -1,5 +1,5 @@
 import type { Tensor } from '@xent/autograd';
-import { type DType, formatShape, ones, ShapeError, zeros } from '@xent/tensor';
+import { type DType, formatShape, ones, ShapeError, ValueError, zeros } from '@xent/tensor';
 import { Parameter } from '../parameter.js';
 import { Module } from './module.js';
 
@@ -30,7 +30,17 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (
+      this.normalizedShape.length === 0 ||
+      !this.normalizedShape.every((d) => Number.isInteger(d) && d > 0)
+    ) {
+      throw new ShapeError(
+        `LayerNorm: normalizedShape ${formatShape(this.normalizedShape)} must be one or more positive integers`,
+      );
+    }
     this.eps = options.eps ?? 1e-5;
+    if (!(this.eps >= 0 && Number.isFinite(this.eps)))
+      throw new ValueError(`LayerNorm: eps must be a finite number >= 0, got ${this.eps}`);
     const dtype = options.dtype ?? 'float32';
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;

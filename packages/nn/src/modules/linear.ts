@@ -1,5 +1,5 @@
 import { linear, type Tensor } from '@xent/autograd';
-import { type DType, type Generator, NDArray, ValueError } from '@xent/tensor';
+import { type DType, formatShape, type Generator, NDArray, ShapeError, ValueError } from '@xent/tensor';
 import { kaimingUniform, uniform } from '../init.js';
 import { Parameter } from '../parameter.js';
 import { Module } from './module.js';
@@ -54,8 +54,8 @@ export class Linear extends Module {
   override forward(input: Tensor): Tensor {
     const last = input.shape[input.ndim - 1];
     if (input.ndim === 0 || last !== this.inFeatures) {
-      throw new ValueError(
-        `Linear: input has shape [${input.shape.join(', ')}] but the last dimension must be inFeatures = ${this.inFeatures}`,
+      throw new ShapeError(
+        `Linear: input has shape ${formatShape(input.shape)} but the last dimension must be inFeatures = ${this.inFeatures}`,
       );
     }
     return linear(input, this.weight, this.bias);
