@@ -180,6 +180,21 @@ describe('logit adjustment', () => {
       [randomInput([5, 3], { seed: 21 })],
     );
   });
+  it('logitAdjustedCrossEntropy, in Tensor priors too (fused and composed paths)', () => {
+    const tensorPriors = tensor([0.5, 0.3, 0.2], { dtype: 'float64', requiresGrad: true });
+    for (const classWeight of [undefined, tensor(weight, { dtype: 'float64', requiresGrad: true })]) {
+      checkGradients(
+        (x, p) =>
+          logitAdjustedCrossEntropy(x, target2d, {
+            priors: p,
+            tau: 0.7,
+            weight: classWeight,
+            labelSmoothing: 0.1,
+          }),
+        [randomInput([5, 3], { seed: 27 }), tensorPriors],
+      );
+    }
+  });
   it('adjustLogits, in the logits and in Tensor priors', () => {
     const from = tensor([0.5, 0.25, 0.25], { dtype: 'float64', requiresGrad: true });
     checkGradients(
