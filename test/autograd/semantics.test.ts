@@ -230,9 +230,13 @@ describe('grad()', () => {
     expect(valuesOf(db)).toEqual([3, 0]);
   });
 
-  it('needs gradOutputs for non-scalar outputs', () => {
+  it('needs gradOutputs for non-scalar outputs, one per output', () => {
     const a = f64([1, 2]);
     expect(() => grad(a.mul(2), a)).toThrow(/gradOutput can be omitted only for a one-element output/);
+    expect(() => grad([a.sum(), a.mul(2).sum()], a, { gradOutputs: [3] })).toThrow(
+      'grad: 1 gradOutputs given for 2 outputs; expected one per output',
+    );
+    expect(() => grad(a.sum(), a, { gradOutputs: [1, 2] })).toThrow(/2 gradOutputs given for 1 outputs/);
   });
 
   it('throws for an unused input unless allowUnused, which gives zeros', () => {

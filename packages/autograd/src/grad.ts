@@ -23,6 +23,12 @@ export function grad(
 ): Tensor[] {
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  if (options.gradOutputs && options.gradOutputs.length !== outs.length) {
+    // An extra gradOutput would be ignored and a missing one taken as ones: both hide a mix-up.
+    throw new ValueError(
+      `grad: ${options.gradOutputs.length} gradOutputs given for ${outs.length} outputs; expected one per output`,
+    );
+  }
   for (const [i, input] of ins.entries()) {
     if (!input.requiresGrad) throw new XentError(`grad: input ${i} does not require grad`);
   }
