@@ -271,7 +271,6 @@ const OPS: Record<string, OpCase[]> = {
       label: 'batch [2, 1, 2, 3] @ [3, 3, 2] (both broadcast)',
       inputs: () => [x([2, 1, 2, 3], { seed: 73 }), x([3, 3, 2], { seed: 74, layout: 'transposed' })],
       fn: matmul,
-      options: { secondOrder: false },
     },
   ],
   reshape: [
