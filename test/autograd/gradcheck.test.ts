@@ -19,6 +19,19 @@ describe('gradcheck', () => {
     expect(check).toThrow(/input 1 \(shape \[2\]\) element \[0\]: analytic -?[\d.e-]+ vs numeric -?[\d.e-]+/);
   });
 
+  it('names the worst element, not the first one that fails', () => {
+    // Gradient off by 1e-2 relative at element 0 and by 50% at element 2 (both fail).
+    const x = tensor([1, 1, 1], { dtype: 'float64', requiresGrad: true });
+    const error = tensor([1e-2, 0, 0.5], { dtype: 'float64' });
+    const wrong = (t: Tensor) => t.mul(t).sub(t.mul(t.detach()).mul(error));
+    expect(() => gradcheck(wrong, [x])).toThrow(/input 0 \(shape \[3\]\) element \[2\]: analytic /);
+    expect(() => gradcheck(wrong, [x])).toThrow(GradcheckError);
+    // A NaN is the worst of all: √t · 0 at t = 0 has gradient 0 · ∞.
+    const y = tensor([0, 1, 1], { dtype: 'float64', requiresGrad: true });
+    const withNaN = (t: Tensor) => wrong(t).add(t.pow(0.5).mul(0));
+    expect(() => gradcheck(withNaN, [y])).toThrow(/element \[0\]: analytic NaN/);
+  });
+
   it('ignores inputs that do not require grad, and needs at least one that does', () => {
     const constant = randomInput([2], { requiresGrad: false });
     expect(() => gradcheck((t) => t.exp(), [constant])).toThrow(/no input requires grad/);

@@ -44,7 +44,8 @@ function checkInputs(op: string, inputs: readonly Tensor[]): void {
 
 /**
  * Checks the gradient of `fn` with respect to every input that requires grad. Returns true,
- * or throws a {@link GradcheckError} naming the input, the element, and both values.
+ * or throws a {@link GradcheckError} naming the worst element (the one furthest outside its
+ * tolerance): its input, its index, and both values.
  */
 export function gradcheck(
   fn: CheckedFunction,
@@ -86,6 +87,9 @@ function compareWithFiniteDifferences(
         );
 
   const evaluate = () => contract(outputsOf(fn(...inputs)));
+  // Every element is checked and the error names the worst one: how many times its
+  // tolerance it misses by (a NaN counts as infinitely many).
+  let worst: { excess: number; message: string } | null = null;
   for (const [n, { t, i }] of checked.entries()) {
     const analyticValues = analytic[n].data.values();
     const shape = t.shape;
@@ -99,20 +103,26 @@ function compareWithFiniteDifferences(
       t.data.set(index, original);
       const numeric = (plus - minus) / (2 * eps);
       const value = analyticValues[flat];
-      if (!(Math.abs(value - numeric) <= atol + rtol * Math.abs(numeric))) {
-        throw new GradcheckError(
-          `${op}: ${describeInput(i)} (shape ${formatShape(shape)}) element [${index.join(', ')}]: analytic ${value} vs numeric ${numeric} (atol ${atol}, rtol ${rtol})`,
-        );
+      const tolerance = atol + rtol * Math.abs(numeric);
+      const difference = Math.abs(value - numeric);
+      if (difference <= tolerance) continue;
+      const excess = Number.isNaN(difference) ? Number.POSITIVE_INFINITY : difference / tolerance;
+      if (worst === null || excess > worst.excess) {
+        worst = {
+          excess,
+          message: `${op}: ${describeInput(i)} (shape ${formatShape(shape)}) element [${index.join(', ')}]: analytic ${value} vs numeric ${numeric} (atol ${atol}, rtol ${rtol})`,
+        };
       }
     }
   }
+  if (worst !== null) throw new GradcheckError(worst.message);
   return true;
 }
 
 /**
  * Second-order check: the gradient of (x, v) ↦ ∇ₓ⟨v, f(x)⟩ (built with `createGraph`)
  * against finite differences, with respect to the inputs and to v itself. Throws a
- * {@link GradcheckError} naming the input (or the vector v), the element, and both values.
+ * {@link GradcheckError} naming the worst element's input (or the vector v), index and values.
  */
 export function gradgradcheck(
   fn: CheckedFunction,
