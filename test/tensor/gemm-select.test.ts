@@ -19,13 +19,22 @@ function relativeError(actual: NDArray, expected: NDArray): number {
   return difference / scale;
 }
 
-/** float32 product and its float64 reference (float64 always runs on the TypeScript gemm). */
+/**
+ * The selected kernel's float32 and float64 products against a float64 reference computed on the
+ * TypeScript gemm (independent of the wasm kernels).
+ */
 function compare(a: NDArray, b: NDArray) {
+  const kernel = gemmKernel();
   const actual = matmul(a, b);
+  const actual64 = matmul(a.astype('float64'), b.astype('float64'));
+  setGemmKernel('ts');
   const expected = matmul(a.astype('float64'), b.astype('float64'));
+  setGemmKernel(kernel);
   expect(actual.dtype).toBe('float32');
+  expect(actual64.dtype).toBe('float64');
   expect(actual.shape).toEqual(expected.shape);
   expect(relativeError(actual, expected)).toBeLessThan(1e-5);
+  expect(relativeError(actual64, expected)).toBeLessThan(1e-13);
 }
 
 afterAll(() => setGemmKernel('wasm'));
@@ -36,7 +45,7 @@ describe.each(['wasm', 'ts'] as GemmKernel[])('matmul on the %s gemm', (kernel) 
     expect(gemmKernel()).toBe(kernel);
   });
 
-  it('batched, broadcast, transposed and sliced float32 products match float64', () => {
+  it('batched, broadcast, transposed and sliced float32 and float64 products match float64', () => {
     setGemmKernel(kernel);
     const generator = new Generator(3);
     compare(rand([3, 37, 50], { generator }), rand([3, 50, 29], { generator }));

@@ -108,6 +108,31 @@ describe('wasm gemm on two threads', () => {
     expect(gemmThreadsState()).toBe('ready');
   });
 
+  it('splits float64 products too (pack64 / gemm64 on both threads)', async () => {
+    await workerReady();
+    const before = gemmThreadsProducts();
+    let seed = 500;
+    let worst = 0;
+    for (const [m, n, k] of [
+      [203, 231, 97],
+      [130, 300, 257],
+    ]) {
+      for (const accumulate of [false, true]) {
+        const a = Float64Array.from(filled(m * k, seed++));
+        const b = Float64Array.from(filled(k * n, seed++));
+        const initial = Float64Array.from(filled(m * n, seed++));
+        const expected = initial.slice();
+        gemm(m, n, k, a, 0, 1, m, b, 0, n, 1, expected, 0, accumulate);
+        const actual = initial.slice();
+        gemmWasm(m, n, k, a, 0, 1, m, b, 0, n, 1, actual, 0, accumulate);
+        for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / k);
+      }
+    }
+    expect(worst).toBeLessThan(1e-14);
+    expect(gemmThreadsProducts()).toBeGreaterThan(before);
+    expect(gemmThreadsState()).toBe('ready');
+  });
+
   it('does not keep a process alive: a script that used the worker exits on its own', () => {
     const kernel = new URL('../../packages/tensor/src/kernels/gemm-wasm.ts', import.meta.url).pathname;
     const threads = new URL('../../packages/tensor/src/kernels/gemm-threads.ts', import.meta.url).pathname;

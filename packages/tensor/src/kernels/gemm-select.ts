@@ -1,7 +1,8 @@
 /**
- * Which gemm the js backend's matmul runs: the WebAssembly SIMD kernel for float32 when the host
- * has WebAssembly SIMD, the TypeScript gemm otherwise (float64, tiny products, no SIMD, or
- * XENT_GEMM=ts). Both pass the same tests (test/tensor/gemm.test.ts runs each).
+ * Which gemm the js backend's matmul runs: the WebAssembly SIMD kernel (float32 or float64, A, B
+ * and C of one dtype) when the host has WebAssembly SIMD, the TypeScript gemm otherwise (mixed
+ * dtypes, tiny products, no SIMD, or XENT_GEMM=ts). Both pass the same tests
+ * (test/tensor/gemm.test.ts and gemm-select.test.ts run each).
  */
 import { environment } from '../backend.js';
 import { type FloatArray, gemm } from './gemm.js';
@@ -21,12 +22,12 @@ const WASM_MIN_WORK = 12 * 12 * 12;
 
 let preferred: GemmKernel = environment('XENT_GEMM') === 'ts' ? 'ts' : 'wasm';
 
-/** Chooses the kernel float32 products use from now on ('wasm' still needs WebAssembly SIMD). */
+/** Chooses the kernel float products use from now on ('wasm' still needs WebAssembly SIMD). */
 export function setGemmKernel(kernel: GemmKernel): void {
   preferred = kernel;
 }
 
-/** The kernel large float32 products run on here: 'wasm' only when preferred and available. */
+/** The kernel large float products run on here: 'wasm' only when preferred and available. */
 export function gemmKernel(): GemmKernel {
   return preferred === 'wasm' && wasmGemmAvailable() ? 'wasm' : 'ts';
 }
@@ -56,9 +57,7 @@ export function gemmAuto(
     m * n * k >= WASM_MIN_WORK &&
     m > 1 &&
     n > 1 &&
-    a instanceof Float32Array &&
-    b instanceof Float32Array &&
-    c instanceof Float32Array &&
+    oneDtype(a, b, c) &&
     wasmGemmAvailable()
   ) {
     gemmWasm(
@@ -95,4 +94,11 @@ export function gemmAuto(
       accumulate,
     );
   }
+}
+
+/** True when a, b and c are all Float32Array or all Float64Array (what the wasm kernels take). */
+function oneDtype(a: FloatArray, b: FloatArray, c: FloatArray): boolean {
+  return a instanceof Float32Array
+    ? b instanceof Float32Array && c instanceof Float32Array
+    : b instanceof Float64Array && c instanceof Float64Array;
 }

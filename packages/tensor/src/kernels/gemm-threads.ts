@@ -12,8 +12,33 @@
 import type * as WorkerThreads from 'node:worker_threads';
 import { environment } from '../backend.js';
 
+/** `pack` of wasm/gemm.wat (float32) or `pack64` (float64). Addresses are byte offsets. */
+export type WasmPack = (
+  source: number,
+  rowStride: number,
+  kStride: number,
+  rows: number,
+  k: number,
+  width: number,
+  target: number,
+) => void;
+
+/** `gemm` of wasm/gemm.wat (float32) or `gemm64` (float64): rows [rowBegin, rowEnd) of C. */
+export type WasmGemmRows = (
+  rowBegin: number,
+  rowEnd: number,
+  mPad: number,
+  nPad: number,
+  k: number,
+  packedA: number,
+  packedB: number,
+  c: number,
+) => void;
+
 /** The kernel's exports (see wasm/gemm.wat). Addresses are byte offsets into the memory. */
 export interface WasmGemmExports {
+  pack64: WasmPack;
+  gemm64: WasmGemmRows;
   pack(
     source: number,
     rowStride: number,
@@ -37,6 +62,8 @@ export interface WasmGemmExports {
 
 /** One product, as the tasks need it: both pack calls' arguments and the kernel's. */
 export interface GemmJob {
+  /** 4 for float32 (pack / gemm), 8 for float64 (pack64 / gemm64). */
+  elementBytes: 4 | 8;
   /** The seven arguments of `pack` for A, then for B. */
   packA: readonly number[];
   packB: readonly number[];
@@ -103,10 +130,13 @@ const TAIL_ROWS = 10;
 const B_PLACED = 11;
 /** Chunks the worker has finished in this job; it notifies on this slot after each one. */
 const WORKER_DONE = 12;
-/** pack's arguments for A (7), for B (7), then gemm's last six (mPad, nPad, k, packedA, packedB, c). */
+/**
+ * pack's arguments for A (7), for B (7), gemm's last six (mPad, nPad, k, packedA, packedB, c), then
+ * the element size in bytes (4: float32, 8: float64).
+ */
 const ARGS = 13;
 /** Slot DONE + i holds the job's number once the worker has finished chunk i. */
-const DONE = ARGS + 7 + 7 + 6;
+const DONE = ARGS + 7 + 7 + 6 + 1;
 /** More chunks than {@link planChunks} ever makes (at most CHUNKS + TAIL_SPLIT + 1). */
 const MAX_CHUNKS = 32;
 const SLOTS = DONE + MAX_CHUNKS;
@@ -131,7 +161,7 @@ const { workerData } = require('node:worker_threads');
 const { bytes, memory, control } = workerData;
 const module = new WebAssembly.Module(bytes);
 const flags = new Int32Array(control);
-const { pack, gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 // Warm-up on a private memory (the shared one belongs to the caller), so that V8 has tiered the
 // kernel up to optimized code before the first real product: see bench/NOTES.md.
 {
@@ -141,6 +171,11 @@ const { pack, gemm } = new WebAssembly.Instance(module, { env: { memory } }).exp
     warm.pack(0, 64, 1, 64, 256, 4, 65536);
     warm.pack(0, 64, 1, 64, 256, 8, 131072);
     warm.gemm(0, 64, 64, 64, 256, 65536, 131072, 196608);
+  }
+  for (let i = 0; i < ${WARMUP_PRODUCTS} / 4; i++) {
+    warm.pack64(0, 64, 1, 64, 256, 4, 131072);
+    warm.pack64(0, 64, 1, 64, 256, 4, 262144);
+    warm.gemm64(0, 64, 64, 64, 256, 131072, 262144, 393216);
   }
 }
 const arg = (i) => flags[${ARGS} + i];
@@ -154,6 +189,9 @@ function spin(slot, value) {
 }
 function work(job) {
   const blocks = Math.ceil(arg(16) / ${KC});
+  const bytes = arg(20);
+  const pack = bytes === 8 ? exports.pack64 : exports.pack;
+  const gemm = bytes === 8 ? exports.gemm64 : exports.gemm;
   for (;;) {
     const task = Atomics.add(flags, ${TASK}, 1);
     if (task < 2 * blocks) {
@@ -165,8 +203,8 @@ function work(job) {
       const pc = (task - (isB ? blocks : 0)) * ${KC};
       const rows = arg(at + 3);
       const width = arg(at + 5);
-      pack(arg(at) + 4 * pc * arg(at + 2), arg(at + 1), arg(at + 2), rows, Math.min(${KC}, arg(at + 4) - pc), width,
-        arg(at + 6) + 4 * pc * Math.ceil(rows / width) * width);
+      pack(arg(at) + bytes * pc * arg(at + 2), arg(at + 1), arg(at + 2), rows, Math.min(${KC}, arg(at + 4) - pc), width,
+        arg(at + 6) + bytes * pc * Math.ceil(rows / width) * width);
       Atomics.add(flags, ${PACKED}, 1);
       Atomics.notify(flags, ${PACKED});
       continue;
@@ -277,11 +315,13 @@ export interface GemmJobIO {
 
 /** Runs a whole product on the calling thread, then copies all of C out. */
 function runAlone(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
+  const pack = job.elementBytes === 8 ? kernel.pack64 : kernel.pack;
+  const gemm = job.elementBytes === 8 ? kernel.gemm64 : kernel.gemm;
   const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
   const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
-  kernel.pack(a0, a1, a2, a3, a4, a5, a6);
-  kernel.pack(b0, b1, b2, b3, b4, b5, b6);
-  kernel.gemm(0, job.mPad, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+  pack(a0, a1, a2, a3, a4, a5, a6);
+  pack(b0, b1, b2, b3, b4, b5, b6);
+  gemm(0, job.mPad, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
   io.copyRows(0, job.mPad);
 }
 
@@ -355,6 +395,9 @@ function runTasks(
   io: GemmJobIO,
 ): boolean {
   const blocks = Math.ceil(job.k / KC);
+  const bytes = job.elementBytes;
+  const pack = bytes === 8 ? kernel.pack64 : kernel.pack;
+  const gemm = bytes === 8 ? kernel.gemm64 : kernel.gemm;
   for (;;) {
     const task = Atomics.add(flags, TASK, 1);
     if (task < 2 * blocks) {
@@ -362,16 +405,8 @@ function runTasks(
       const isB = task >= blocks;
       const [source, rowStride, kStride, rows, k, width, target] = isB ? job.packB : job.packA;
       const pc = (task - (isB ? blocks : 0)) * KC;
-      const blockTarget = target + 4 * pc * Math.ceil(rows / width) * width;
-      kernel.pack(
-        source + 4 * pc * kStride,
-        rowStride,
-        kStride,
-        rows,
-        Math.min(KC, k - pc),
-        width,
-        blockTarget,
-      );
+      const blockTarget = target + bytes * pc * Math.ceil(rows / width) * width;
+      pack(source + bytes * pc * kStride, rowStride, kStride, rows, Math.min(KC, k - pc), width, blockTarget);
       Atomics.add(flags, PACKED, 1);
       Atomics.notify(flags, PACKED);
       continue;
@@ -382,7 +417,7 @@ function runTasks(
     if (!waitFor(flags, PACKED, (packed) => packed >= 2 * blocks)) return false;
     const begin = chunkBegin(plan, chunk);
     const end = Math.min(begin + (chunk < plan.fullChunks ? plan.chunkRows : plan.tailRows), job.mPad);
-    kernel.gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+    gemm(begin, end, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
     copyChunk(io, plan, job.mPad, chunk);
     copyWorkerChunks(flags, request, io, plan, job.mPad);
   }
@@ -444,6 +479,7 @@ export function runGemmJob(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO)
   flags[ARGS + 17] = job.packedA;
   flags[ARGS + 18] = job.packedB;
   flags[ARGS + 19] = job.c;
+  flags[ARGS + 20] = job.elementBytes;
   Atomics.store(flags, CHUNK_ROWS, plan.chunkRows);
   Atomics.store(flags, FULL_CHUNKS, plan.fullChunks);
   Atomics.store(flags, TAIL_ROWS, plan.tailRows);
@@ -474,11 +510,13 @@ export function runGemmJob(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO)
     // The worker is stuck or broke: never use it again, and redo the product here, copying out
     // only the rows not copied yet (with accumulate, a row copied twice would be added twice).
     pool.healthy = false;
+    const pack = job.elementBytes === 8 ? kernel.pack64 : kernel.pack;
+    const gemm = job.elementBytes === 8 ? kernel.gemm64 : kernel.gemm;
     const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
     const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
-    kernel.pack(a0, a1, a2, a3, a4, a5, a6);
-    kernel.pack(b0, b1, b2, b3, b4, b5, b6);
-    kernel.gemm(0, mPad, mPad, nPad, k, job.packedA, job.packedB, job.c);
+    pack(a0, a1, a2, a3, a4, a5, a6);
+    pack(b0, b1, b2, b3, b4, b5, b6);
+    gemm(0, mPad, mPad, nPad, k, job.packedA, job.packedB, job.c);
     for (let chunk = 0; chunk < plan.chunks; chunk++)
       if (copied[chunk] === 0) copyChunk(io, plan, mPad, chunk);
   }

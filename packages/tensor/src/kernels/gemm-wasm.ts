@@ -1,6 +1,6 @@
 /**
- * Float32 C (+)= A · B on the WebAssembly SIMD kernel of wasm/gemm.wat, behind the same signature
- * as the TypeScript {@link gemm}.
+ * C (+)= A · B in float32 or float64 on the WebAssembly SIMD kernels of wasm/gemm.wat (f32x4 with a
+ * 4 × 8 tile, f64x2 with a 4 × 4 tile), behind the same signature as the TypeScript {@link gemm}.
  *
  * Each call copies the part of A's and B's storage that the views span into one wasm memory (a
  * plain memcpy for any strides, since the kernel's `pack` reads strides itself), packs both into
@@ -9,7 +9,7 @@
  * (kernels/gemm-threads.ts), large products split C's rows with a second thread on the same memory.
  */
 import { XentError } from '../errors.js';
-import { gemm } from './gemm.js';
+import { type FloatArray, gemm } from './gemm.js';
 import {
   type GemmJob,
   type GemmJobIO,
@@ -19,28 +19,31 @@ import {
 } from './gemm-threads.js';
 import { GEMM_WASM_SHARED, GEMM_WASM_UNSHARED } from './wasm/gemm-binary.js';
 
-/** Rows of one packed A sliver and columns of one packed B sliver (the kernel's 4 × 8 tile). */
+/** Rows of one packed A sliver, and columns of one packed B sliver for float32 / float64 (the tiles). */
 const MR = 4;
-const NR = 8;
+const NR_32 = 8;
+const NR_64 = 4;
 const PAGE_BYTES = 65536;
 /** gemm.wat declares the shared memory with this maximum (1 GiB). */
 const MAX_PAGES = 16384;
 /** A view spanning more than this many times its element count is gathered instead of copied. */
 const MAX_SPAN_RATIO = 4;
 
-/** The loaded kernel: its exports, memory, and a float32 view of the memory. */
+/** The loaded kernel: its exports, memory, and float32 and float64 views of the memory. */
 interface WasmGemm extends WasmGemmExports {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   heap: Float32Array;
+  heap64: Float64Array;
 }
 
 let kernel: WasmGemm | null | undefined;
 
 // One job description reused by every call (no allocation per product). Slot 5 is the sliver width.
 const jobPackA = [0, 0, 0, 0, 0, MR, 0];
-const jobPackB = [0, 0, 0, 0, 0, NR, 0];
+const jobPackB = [0, 0, 0, 0, 0, NR_32, 0];
 const job: GemmJob = {
+  elementBytes: 4,
   packA: jobPackA,
   packB: jobPackB,
   mPad: 0,
@@ -55,9 +58,27 @@ const job: GemmJob = {
  * The current call's operands, read by {@link io} while the job runs (module state, so that a
  * product allocates no closures).
  */
-const EMPTY: Float32Array = new Float32Array(0);
-const current = {
+const EMPTY = new Float32Array(0) as FloatArray;
+const current: {
+  heap: FloatArray;
+  elementBytes: number;
+  b: FloatArray;
+  bOffset: number;
+  k: number;
+  n: number;
+  bRowStride: number;
+  bColStride: number;
+  rawB: number;
+  c: FloatArray;
+  cOffset: number;
+  m: number;
+  nPad: number;
+  /** Index of C's first element in `heap`. */
+  cIndex: number;
+  accumulate: boolean;
+} = {
   heap: EMPTY,
+  elementBytes: 4,
   b: EMPTY,
   bOffset: 0,
   k: 0,
@@ -69,35 +90,35 @@ const current = {
   cOffset: 0,
   m: 0,
   nPad: 0,
-  cFloat: 0,
+  cIndex: 0,
   accumulate: false,
 };
 
 /** Copies B into the memory (as late as possible: the worker packs A meanwhile) and C's rows out. */
 const io: GemmJobIO = {
   placeB() {
-    const { heap, b, bOffset, k, n, bRowStride, bColStride, rawB } = current;
-    const placed = place(heap, rawB / 4, b, bOffset, k, n, bRowStride, bColStride);
+    const { heap, elementBytes, b, bOffset, k, n, bRowStride, bColStride, rawB } = current;
+    const placed = place(heap, elementBytes, rawB / elementBytes, b, bOffset, k, n, bRowStride, bColStride);
     // A is packed in slivers of MR rows; B in slivers of NR columns, so its "rows" are B's columns.
     jobPackB[0] = placed.address;
     jobPackB[1] = placed.colStride;
     jobPackB[2] = placed.rowStride;
   },
   copyRows(begin, end) {
-    const { heap, c, cOffset, n, nPad, cFloat, accumulate } = current;
+    const { heap, c, cOffset, n, nPad, cIndex, accumulate } = current;
     const last = Math.min(end, current.m);
     if (accumulate) {
       for (let i = begin; i < last; i++) {
-        const from = cFloat + i * nPad;
+        const from = cIndex + i * nPad;
         const to = cOffset + i * n;
         for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
       }
     } else if (nPad === n) {
-      if (last > begin) c.set(heap.subarray(cFloat + begin * n, cFloat + last * n), cOffset + begin * n);
+      if (last > begin) c.set(heap.subarray(cIndex + begin * n, cIndex + last * n), cOffset + begin * n);
     } else {
       // Row by row with a loop: a subarray per row would allocate a view per row.
       for (let i = begin; i < last; i++) {
-        const from = cFloat + i * nPad;
+        const from = cIndex + i * nPad;
         const to = cOffset + i * n;
         for (let j = 0; j < n; j++) c[to + j] = heap[from + j];
       }
@@ -137,7 +158,16 @@ function load(): WasmGemm | null {
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as WasmGemmExports;
-  kernel = { module, memory, heap: new Float32Array(memory.buffer), pack: exports.pack, gemm: exports.gemm };
+  kernel = {
+    module,
+    memory,
+    heap: new Float32Array(memory.buffer),
+    heap64: new Float64Array(memory.buffer),
+    pack: exports.pack,
+    gemm: exports.gemm,
+    pack64: exports.pack64,
+    gemm64: exports.gemm64,
+  };
   if (shared) startGemmThreads(bytes, memory);
   return kernel;
 }
@@ -156,8 +186,10 @@ function reserve(wasm: WasmGemm, bytes: number): boolean {
     wasm.memory.grow(pages - current);
   }
   // A grown memory has a new buffer; a shared one may also hand out a new buffer object.
-  if (wasm.heap.length * 4 !== wasm.memory.buffer.byteLength)
+  if (wasm.heap.length * 4 !== wasm.memory.buffer.byteLength) {
     wasm.heap = new Float32Array(wasm.memory.buffer);
+    wasm.heap64 = new Float64Array(wasm.memory.buffer);
+  }
   return true;
 }
 
@@ -189,9 +221,10 @@ interface Placed {
  * huge matrix would copy the matrix). Returns where element (0, 0) landed.
  */
 function place(
-  heap: Float32Array,
+  heap: FloatArray,
+  elementBytes: number,
   at: number,
-  data: Float32Array,
+  data: FloatArray,
   offset: number,
   rows: number,
   cols: number,
@@ -201,60 +234,70 @@ function place(
   const { low, high } = span(offset, rows, cols, rowStride, colStride);
   if (high - low + 1 <= MAX_SPAN_RATIO * rows * cols) {
     heap.set(data.subarray(low, high + 1), at);
-    return { address: 4 * (at + offset - low), rowStride, colStride };
+    return { address: elementBytes * (at + offset - low), rowStride, colStride };
   }
   let index = at;
   for (let i = 0; i < rows; i++) {
     const rowStart = offset + i * rowStride;
     for (let j = 0; j < cols; j++) heap[index++] = data[rowStart + j * colStride];
   }
-  return { address: 4 * at, rowStride: cols, colStride: 1 };
+  return { address: elementBytes * at, rowStride: cols, colStride: 1 };
 }
 
-/** Floats the heap needs to place a view: its span, or a gathered copy (the same test as place). */
+/** Elements the heap needs to place a view: its span, or a gathered copy (the same test as place). */
 function placedLength(offset: number, rows: number, cols: number, rowStride: number, colStride: number) {
   const { low, high } = span(offset, rows, cols, rowStride, colStride);
   return high - low + 1 <= MAX_SPAN_RATIO * rows * cols ? high - low + 1 : rows * cols;
 }
 
 /**
- * C[m×n] (+)= A[m×k] · B[k×n] in float32 on the wasm kernel; the arguments mean what they mean for
- * {@link gemm}. Products are summed in float32 (f32x4 lanes, k-blocks of 256). Falls back to the
- * TypeScript gemm only when the operands would not fit in the kernel's 1 GiB memory.
- * Throws when WebAssembly SIMD is unavailable: check {@link wasmGemmAvailable} first.
+ * C[m×n] (+)= A[m×k] · B[k×n] on the wasm kernel, in float32 or float64 (A, B and C share one
+ * dtype); the arguments mean what they mean for {@link gemm}. Products are summed in the operands'
+ * dtype (f32x4 or f64x2 lanes, k-blocks of 256). Falls back to the TypeScript gemm only when the
+ * operands would not fit in the kernel's 1 GiB memory.
+ * Throws when WebAssembly SIMD is unavailable (check {@link wasmGemmAvailable} first), or when
+ * the three arrays do not share a dtype.
  */
 export function gemmWasm(
   m: number,
   n: number,
   k: number,
-  a: Float32Array,
+  a: FloatArray,
   aOffset: number,
   aRowStride: number,
   aColStride: number,
-  b: Float32Array,
+  b: FloatArray,
   bOffset: number,
   bRowStride: number,
   bColStride: number,
-  c: Float32Array,
+  c: FloatArray,
   cOffset: number,
   accumulate = false,
 ): void {
   const wasm = load();
   if (!wasm) throw new XentError('gemmWasm: WebAssembly SIMD is unavailable here; use gemm');
+  const f64 = a instanceof Float64Array;
+  if (f64 !== b instanceof Float64Array || f64 !== c instanceof Float64Array) {
+    throw new XentError(
+      `gemmWasm: a, b and c are ${[a, b, c].map((x) => x.constructor.name).join(', ')}; expected one dtype for all three`,
+    );
+  }
   if (m === 0 || n === 0) return;
   if (k === 0) {
     if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
     return;
   }
+  const bytes = f64 ? 8 : 4;
+  const nr = f64 ? NR_64 : NR_32;
   const mPad = Math.ceil(m / MR) * MR;
-  const nPad = Math.ceil(n / NR) * NR;
+  const nPad = Math.ceil(n / nr) * nr;
   // Regions, in bytes: A as given, B as given, packed A, packed B, padded C.
   const rawA = 0;
-  const rawB = align(rawA + 4 * placedLength(aOffset, m, k, aRowStride, aColStride));
-  const packedA = align(rawB + 4 * placedLength(bOffset, k, n, bRowStride, bColStride));
-  const packedB = align(packedA + 4 * mPad * k);
-  const cAddress = align(packedB + 4 * nPad * k);
-  const end = cAddress + 4 * mPad * nPad;
+  const rawB = align(rawA + bytes * placedLength(aOffset, m, k, aRowStride, aColStride));
+  const packedA = align(rawB + bytes * placedLength(bOffset, k, n, bRowStride, bColStride));
+  const packedB = align(packedA + bytes * mPad * k);
+  const cAddress = align(packedB + bytes * nPad * k);
+  const end = cAddress + bytes * mPad * nPad;
   if (!reserve(wasm, end)) {
     gemm(
       m,
@@ -274,8 +317,8 @@ export function gemmWasm(
     );
     return;
   }
-  const heap = wasm.heap;
-  const aPlaced = place(heap, rawA / 4, a, aOffset, m, k, aRowStride, aColStride);
+  const heap = f64 ? wasm.heap64 : wasm.heap;
+  const aPlaced = place(heap, bytes, rawA / bytes, a, aOffset, m, k, aRowStride, aColStride);
   jobPackA[0] = aPlaced.address;
   jobPackA[1] = aPlaced.rowStride;
   jobPackA[2] = aPlaced.colStride;
@@ -284,8 +327,10 @@ export function gemmWasm(
   jobPackA[6] = packedA;
   // B's address and strides are filled in by io.placeB.
   jobPackB[3] = n;
+  jobPackB[5] = nr;
   jobPackB[4] = k;
   jobPackB[6] = packedB;
+  job.elementBytes = bytes;
   job.mPad = mPad;
   job.nPad = nPad;
   job.k = k;
@@ -293,6 +338,7 @@ export function gemmWasm(
   job.packedB = packedB;
   job.c = cAddress;
   current.heap = heap;
+  current.elementBytes = bytes;
   current.b = b;
   current.bOffset = bOffset;
   current.k = k;
@@ -304,7 +350,7 @@ export function gemmWasm(
   current.cOffset = cOffset;
   current.m = m;
   current.nPad = nPad;
-  current.cFloat = cAddress / 4;
+  current.cIndex = cAddress / bytes;
   current.accumulate = accumulate;
   runGemmJob(wasm, job, io);
   // Drop the references, so the module does not keep the caller's arrays alive.
