@@ -5,7 +5,9 @@
  * beside tf.matMul with its transpose flags on the tfjs cpu and wasm backends.
  * xent is measured three ways: the default (wasm SIMD kernel, two threads for large products),
  * the wasm kernel on one thread, and the TypeScript kernel; the last two are extra rows
- * (`… [wasm 1 thread]`, `… [TS]`) with no tfjs figures. Under XENT_BENCH_CLOCK=cpu the CPU time
+ * (`… [wasm 1 thread]`, `… [TS]`) with no tfjs figures. float64 at 512 (`… f64`, tfjs has none)
+ * on the default and the TypeScript kernel, and two threads ÷ one in alternated pairs, follow.
+ * Under XENT_BENCH_CLOCK=cpu the CPU time
  * of both threads counts, so the two-thread figure is then throughput per CPU-second, not speed.
  * Run alone: `pnpm exec tsx bench/matmul.ts`.
  */
@@ -58,6 +60,39 @@ function relativeDifference(x: ArrayLike<number>, y: ArrayLike<number>): number 
     scale = Math.max(scale, Math.abs(y[i]));
   }
   return difference / scale;
+}
+
+/**
+ * float64 at 512 (tfjs has no float64 matmul): the default (the f64x2 wasm kernel, two threads)
+ * and the TypeScript kernel.
+ */
+function benchFloat64({ n, a, b }: { n: number; a: NDArray; b: NDArray }): Result[] {
+  const a64 = a.astype('float64');
+  const b64 = b.astype('float64');
+  const rows: Result[] = [];
+  for (const layout of LAYOUTS) {
+    for (const { kernel, suffix } of [
+      { kernel: 'wasm' as GemmKernel, suffix: '' },
+      { kernel: 'ts' as GemmKernel, suffix: ' [TS]' },
+    ]) {
+      const name = `matmul ${n} ${layout.name} f64${suffix}`;
+      setGemmKernel(kernel);
+      const { hz, rme } = opsPerSecond(`xent ${name}`, () => {
+        xentMatmul(a64, b64, layout.transA, layout.transB);
+      });
+      console.log(`  xent       ${name}: ${gflops(n, hz).toFixed(2)} GFLOP/s ±${rme.toFixed(1)}%`);
+      rows.push({
+        name,
+        unit: 'GFLOP/s',
+        higherIsBetter: true,
+        xent: gflops(n, hz),
+        tfjsCpu: null,
+        tfjsWasm: null,
+      });
+    }
+  }
+  setGemmKernel('wasm');
+  return rows;
 }
 
 /** Products per layout and size in the paired two-thread measurement: about 2–3 s per row. */
@@ -149,6 +184,7 @@ export async function benchMatmul(): Promise<Result[]> {
   }
   setGemmKernel('wasm');
   setGemmThreads(true);
+  const float64 = benchFloat64(operands.find(({ n }) => n === 512)!);
   const ratios = pairedThreadRatios(operands.filter(({ n }) => n >= 256));
 
   for (const backend of ['cpu', 'wasm'] as TfBackend[]) {
@@ -185,7 +221,7 @@ export async function benchMatmul(): Promise<Result[]> {
       tf.dispose([tfA, tfB]);
     }
   }
-  return [...results.values(), ...ratios];
+  return [...results.values(), ...float64, ...ratios];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchMatmul());
