@@ -186,6 +186,12 @@ const CASES: [string, ErrorClass, string, () => unknown][] = [
     () => T.array(['a'] as never),
   ],
   [
+    'clamp NaN bound',
+    ValueError,
+    'clamp: bounds must be numbers or omitted, got min=NaN, max=Infinity',
+    () => T.clamp(T.ones([2]), Number.NaN),
+  ],
+  [
     'not a number deeper in',
     ValueError,
     'array: expected numbers or nested arrays of numbers, got true at index [1, 0]',

@@ -127,6 +127,9 @@ export const isFiniteMask = (a: NDArray): NDArray => unary('isFinite', a, 0, 0, 
 
 /** Limits every element to [min, max]; either bound may be omitted. */
 export function clamp(a: NDArray, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY): NDArray {
+  // A NaN bound compares false both ways, so it would silently clamp nothing.
+  if (Number.isNaN(min) || Number.isNaN(max))
+    throw new ValueError(`clamp: bounds must be numbers or omitted, got min=${min}, max=${max}`);
   if (min > max) throw new ValueError(`clamp: min ${min} is greater than max ${max}; expected min <= max`);
   const dtype =
     a.dtype === 'int32' &&
