@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { gemm } from '../../packages/tensor/src/kernels/gemm.ts';
 import {
@@ -7,6 +8,7 @@ import {
   THREAD_MIN_WORK,
 } from '../../packages/tensor/src/kernels/gemm-threads.ts';
 import { gemmWasm } from '../../packages/tensor/src/kernels/gemm-wasm.ts';
+import { WORKER_SOURCE } from '../../packages/tensor/src/kernels/gemm-worker.ts';
 
 function filled(length: number, seed: number): Float32Array {
   const data = new Float32Array(length);
@@ -26,6 +28,11 @@ async function workerReady(): Promise<void> {
 }
 
 describe('wasm gemm on two threads', () => {
+  // A worker that fails to parse would only ever be seen as "never ready": check it compiles.
+  it('has a worker source that is valid JavaScript', () => {
+    expect(() => new Script(WORKER_SOURCE)).not.toThrow();
+  });
+
   it('splits large products with the worker and gets the TypeScript gemm’s numbers', async () => {
     await workerReady();
     expect(gemmThreadsState()).toBe('ready');
