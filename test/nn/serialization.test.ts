@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tensor } from '@xent/autograd';
+import { type Tensor, tensor } from '@xent/autograd';
 import { Linear, load, readSafetensors, SafetensorsError, Sequential, save, Tanh } from '@xent/nn';
 import { Generator } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,19 @@ describe('safetensors', () => {
       [3, 6],
     ]);
     expect(restored.empty.shape).toEqual([0]);
+  });
+
+  it('save refuses what load would refuse or what is not an array, naming it', () => {
+    expect(() => save({ a: tensor([1]) }, { epoch: 3 } as unknown as Record<string, string>)).toThrow(
+      new SafetensorsError("save: metadata 'epoch' is number 3; safetensors metadata values must be strings"),
+    );
+    expect(() => save({ w: [1, 2] } as unknown as Record<string, Tensor>)).toThrow(
+      new SafetensorsError("save: 'w' is a plain array; expected a Tensor or an NDArray"),
+    );
+    expect(() => save({ w: null } as unknown as Record<string, Tensor>)).toThrow(
+      "save: 'w' is null; expected a Tensor or an NDArray",
+    );
+    expect(readSafetensors(save({ a: tensor([1]) }, { epoch: '3' })).metadata).toEqual({ epoch: '3' });
   });
 
   it('rejects truncated and corrupt input with a clear error, loading nothing', () => {

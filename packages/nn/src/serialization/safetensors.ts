@@ -39,9 +39,21 @@ export function save(stateDict: SaveInput, metadata?: Record<string, string>): U
   const entries = Object.entries(stateDict).map(([name, value]) => {
     if (name === '__metadata__')
       throw new SafetensorsError("save: '__metadata__' is reserved and cannot be a tensor name");
-    const array = value instanceof Tensor ? value.data : value;
+    const array: unknown = value instanceof Tensor ? value.data : value;
+    if (!(array instanceof NDArray)) {
+      const given = Array.isArray(array) ? 'a plain array' : array === null ? 'null' : typeof array;
+      throw new SafetensorsError(`save: '${name}' is ${given}; expected a Tensor or an NDArray`);
+    }
     return { name, array, values: array.values() };
   });
+  // load() refuses non-string metadata, so writing it would make a file that cannot be read back.
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    if (typeof value !== 'string') {
+      throw new SafetensorsError(
+        `save: metadata '${key}' is ${typeof value} ${String(value)}; safetensors metadata values must be strings`,
+      );
+    }
+  }
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const { name, array, values } of entries) {
