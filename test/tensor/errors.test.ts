@@ -186,6 +186,18 @@ const CASES: [string, ErrorClass, string, () => unknown][] = [
     () => T.array(['a'] as never),
   ],
   [
+    'shape with a string',
+    ShapeError,
+    `zeros: shape [2] has dimension "2" (a string); expected non-negative integers`,
+    () => T.zeros(['2'] as never),
+  ],
+  [
+    'axis as an object',
+    IndexError,
+    'sum: axis must be a number, an array of numbers or undefined, got {"axis":0}',
+    () => T.sum(T.ones([2]), { axis: { axis: 0 } } as never),
+  ],
+  [
     'clamp NaN bound',
     ValueError,
     'clamp: bounds must be numbers or omitted, got min=NaN, max=Infinity',

@@ -54,8 +54,10 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   for (const dim of shape) {
     if (!Number.isInteger(dim) || dim < 0) {
+      // JSON for non-numbers: a string '2' would print as 2 and make the message a riddle.
+      const given = typeof dim === 'number' ? String(dim) : `${JSON.stringify(dim)} (a ${typeof dim})`;
       throw new ShapeError(
-        `${op}: shape ${formatShape(shape)} has dimension ${dim}; expected non-negative integers`,
+        `${op}: shape ${formatShape(shape)} has dimension ${given}; expected non-negative integers`,
       );
     }
   }
@@ -123,6 +125,11 @@ export function normalizeAxes(
   ndim: number,
 ): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new IndexError(
+      `${op}: axis must be a number, an array of numbers or undefined, got ${JSON.stringify(axis) ?? String(axis)}`,
+    );
+  }
   const list = typeof axis === 'number' ? [axis] : axis;
   const axes = list.map((a) => normalizeAxis(op, a, ndim));
   const unique = [...new Set(axes)].sort((x, y) => x - y);
