@@ -41,6 +41,13 @@ describe('Module', () => {
     expect(model.parameters().every((p) => p.requiresGrad && p.isLeaf)).toBe(true);
   });
 
+  it('Sequential refuses a layer that is not a Module when built, not at forward', () => {
+    const identity = (x: Tensor) => x;
+    expect(() => new Sequential(new Linear(2, 2), identity as unknown as Module)).toThrow(
+      'Sequential: layer 1 is a function; expected a Module',
+    );
+  });
+
   it('lists a shared parameter once', () => {
     const shared = new Linear(2, 2);
     const model = new Sequential(shared, new ReLU(), shared);

@@ -8,6 +8,7 @@ import {
   AdamW,
   clipGradNorm,
   clipGradValue,
+  Linear,
   Parameter,
   RMSprop,
   type RMSpropOptions,
@@ -130,6 +131,19 @@ describe('optimizers match torch.optim trajectories (float64, 10 steps)', () => 
     q.grad = tensor([1]);
     expect(() => new Adagrad([q]).step()).toThrow(
       /Adagrad: gradient of shape \[1\] for a parameter of shape \[2\]/,
+    );
+  });
+
+  it('names what it was given instead of tensors (a model for model.parameters(), numbers)', () => {
+    const model = new Linear(2, 2);
+    expect(() => new SGD(model as unknown as Parameter[], { lr: 1 })).toThrow(
+      'SGD: expected an iterable of tensors (e.g. model.parameters()) or a list of { params } groups, got an object of class Linear',
+    );
+    expect(() => new Adam([1, 2] as unknown as Parameter[])).toThrow(
+      'Adam: group 0, parameter 0 is number 1; expected a Tensor',
+    );
+    expect(() => new Adam([{ params: model.parameters() }, {} as { params: Parameter[] }])).toThrow(
+      /Adam: expected an iterable of tensors .* got undefined/,
     );
   });
 

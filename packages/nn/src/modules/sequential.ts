@@ -1,4 +1,5 @@
 import type { Tensor } from '@xent/autograd';
+import { ValueError } from '@xent/tensor';
 import { Module } from './module.js';
 
 /**
@@ -11,6 +12,12 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((layer, i) => {
+      if (!(layer instanceof Module)) {
+        const given = typeof layer === 'function' ? 'a function' : String(layer);
+        throw new ValueError(`Sequential: layer ${i} is ${given}; expected a Module`);
+      }
+    });
     this.layers = layers;
   }
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '@xent/autograd';
+import { Tensor } from '@xent/autograd';
 import { type FloatArray, formatShape, ShapeError, type TypedArray, ValueError } from '@xent/tensor';
 
 /** Options every optimizer has: the learning rate (schedulers rewrite it per group). */
@@ -29,7 +29,19 @@ export interface ParamView {
 }
 
 function isGroupList<O extends BaseOptions>(params: Params<O>): params is ParamGroupInput<O>[] {
-  return Array.isArray(params) && params.length > 0 && 'params' in (params[0] as object);
+  const first: unknown = Array.isArray(params) ? params[0] : undefined;
+  return typeof first === 'object' && first !== null && !(first instanceof Tensor) && 'params' in first;
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.iterator in value;
+}
+
+/** How an error names something that should have been a tensor or a list of them. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /**
@@ -58,9 +70,17 @@ export abstract class Optimizer<O extends BaseOptions, S> {
     // Where each tensor was first listed: one listed twice would be updated twice per step.
     const seen = new Map<Tensor, string>();
     this.paramGroups = groups.map((group, groupIndex) => {
+      if (!isIterable(group.params)) {
+        // Typically a model passed for model.parameters().
+        throw new ValueError(
+          `${name}: expected an iterable of tensors (e.g. model.parameters()) or a list of { params } groups, got ${describe(group.params)}`,
+        );
+      }
       const tensors = [...group.params];
       for (const [index, tensor] of tensors.entries()) {
         const place = `group ${groupIndex}, parameter ${index}`;
+        if (!(tensor instanceof Tensor))
+          throw new ValueError(`${name}: ${place} is ${describe(tensor)}; expected a Tensor`);
         const first = seen.get(tensor);
         if (first !== undefined) {
           throw new ValueError(
