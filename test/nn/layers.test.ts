@@ -136,6 +136,14 @@ describe('module values', () => {
     expect(dropout.forward(x)).toBe(x);
   });
 
+  it('Dropout refuses int32 input in training mode (the 1 / (1 − p) scale would truncate)', () => {
+    const ints = tensor([1, 2, 3], { dtype: 'int32' });
+    expect(() => new Dropout(0.3).forward(ints)).toThrow(
+      new DTypeError('Dropout: input must be float32 or float64, got int32 with shape [3]'),
+    );
+    expect(new Dropout(0.3).eval().forward(ints)).toBe(ints);
+  });
+
   it('Dropout masks the gradient with the same mask', () => {
     const x = tensor(new Float64Array(20).fill(2), { requiresGrad: true });
     const out = new Dropout(0.5, { generator: new Generator(1) }).forward(x);

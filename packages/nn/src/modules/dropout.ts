@@ -1,5 +1,12 @@
 import { Tensor } from '@xent/autograd';
-import { type Generator, getDefaultGenerator, NDArray, ValueError } from '@xent/tensor';
+import {
+  DTypeError,
+  formatShape,
+  type Generator,
+  getDefaultGenerator,
+  NDArray,
+  ValueError,
+} from '@xent/tensor';
 import { Module } from './module.js';
 
 /** Options of {@link Dropout}. */
@@ -28,6 +35,12 @@ export class Dropout extends Module {
 
   override forward(input: Tensor): Tensor {
     if (!this.training || this.p === 0) return input;
+    if (input.dtype === 'int32') {
+      // An int32 mask would truncate the 1 / (1 − p) scale (1.43 → 1), as PyTorch refuses too.
+      throw new DTypeError(
+        `Dropout: input must be float32 or float64, got int32 with shape ${formatShape(input.shape)}`,
+      );
+    }
     const generator = this.generator ?? getDefaultGenerator();
     const mask = NDArray.empty(input.shape, input.dtype);
     const keep = 1 - this.p;
