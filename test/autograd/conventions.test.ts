@@ -89,6 +89,23 @@ describe('ties', () => {
     ]);
   });
 
+  it('reductions over a broadcast view: copies tie, and their shares add back to 1', () => {
+    // max over 4 stride-0 copies of each x: a 4-way tie per row, ¼ each, summed by expand's backward.
+    const x = f64([[1], [-2], [3]]);
+    expect(gradientOf((t) => t.expand([3, 4]).max(1), x)).toEqual([[1], [1], [1]]);
+    expect(gradientOf((t) => t.expand([2, 3, 4]).min([0, 2]), x)).toEqual([[1], [1], [1]]);
+    expect(gradientOf((t) => t.expand([3, 4]).sum(0), x)).toEqual([[4], [4], [4]]);
+    // The copies move together under finite differences, so gradcheck applies despite the ties.
+    checkGradients(
+      (t) =>
+        t
+          .expand([2, 3, 4])
+          .max(-1)
+          .mul(t.expand([2, 3, 4]).logsumexp([0, 2])),
+      [randomInput([3, 1], { seed: 5 })],
+    );
+  });
+
   it('maximum and minimum give half to each side of a tie', () => {
     const a = f64([1, 2]);
     const b = f64([1, 1]);
