@@ -180,6 +180,15 @@ describe('zero-size dimensions give zero-size or zero gradients', () => {
   });
 });
 
+describe('transpose of a 0-d or 1-d tensor is the tensor itself, but checks explicit axes', () => {
+  it('returns the input, and throws for an axis that does not exist', () => {
+    const v = f64([1, 2]);
+    expect(v.transpose()).toBe(v);
+    expect(v.transpose(0, -1)).toBe(v);
+    expect(() => v.transpose(0, 2)).toThrow('transpose: axis 2 is out of range for an array of 1 dimensions');
+  });
+});
+
 describe('linear checks its shapes before broadcasting can hide a mistake', () => {
   it('names the argument, the shape given and the shape expected', () => {
     const input = f64([[1, 2]]);

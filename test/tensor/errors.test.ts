@@ -198,6 +198,12 @@ const CASES: [string, ErrorClass, string, () => unknown][] = [
     () => T.sum(T.ones([2]), { axis: { axis: 0 } } as never),
   ],
   [
+    'transpose 1-D, explicit axis',
+    IndexError,
+    'transpose: axis 5 is out of range for an array of 1 dimensions (expected an integer in [-1, 0])',
+    () => T.ones([3]).transpose(0, 5),
+  ],
+  [
     'clamp NaN bound',
     ValueError,
     'clamp: bounds must be numbers or omitted, got min=NaN, max=Infinity',

@@ -34,6 +34,7 @@ describe('views share memory with their base', () => {
     expect(base.transpose().shape).toEqual([2, 4, 3]);
     expect(base.transpose(0, 2).get(3, 2, 1)).toBe(base.get(1, 2, 3));
     expect(arange(3).transpose().shape).toEqual([3]);
+    expect(arange(3).transpose(0, -1).shape).toEqual([3]);
   });
 
   it('slice follows Python semantics: negative indices, steps, negative steps, clamping', () => {

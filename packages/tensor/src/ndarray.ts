@@ -204,11 +204,18 @@ export class NDArray {
     );
   }
 
-  /** A view with two axes swapped (by default the last two; a 0-d or 1-d array is returned as is). */
-  transpose(axis0 = -2, axis1 = -1): NDArray {
-    if (this.ndim < 2) return this;
-    const a = normalizeAxis('transpose', axis0, this.ndim);
-    const b = normalizeAxis('transpose', axis1, this.ndim);
+  /**
+   * A view with two axes swapped (by default the last two). A 0-d or 1-d array is returned
+   * as is, but axes given explicitly must exist (0 or -1 there, as in PyTorch).
+   */
+  transpose(axis0?: number, axis1?: number): NDArray {
+    if (this.ndim < 2) {
+      for (const axis of [axis0, axis1])
+        if (axis !== undefined) normalizeAxis('transpose', axis, Math.max(this.ndim, 1));
+      return this;
+    }
+    const a = normalizeAxis('transpose', axis0 ?? -2, this.ndim);
+    const b = normalizeAxis('transpose', axis1 ?? -1, this.ndim);
     const order = Array.from({ length: this.ndim }, (_, i) => i);
     order[a] = b;
     order[b] = a;

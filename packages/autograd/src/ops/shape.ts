@@ -24,9 +24,12 @@ export function permute(a: Tensor, axes: readonly number[]): Tensor {
   return record('permute', a.data.permute([...axes]), [a], (g) => [g.permute(inverse)]);
 }
 
-/** Two axes swapped (by default the last two). */
-export function transpose(a: Tensor, axis0 = -2, axis1 = -1): Tensor {
-  if (a.ndim < 2) return a;
+/** Two axes swapped (by default the last two); a 0-d or 1-d tensor is returned as is. */
+export function transpose(a: Tensor, axis0?: number, axis1?: number): Tensor {
+  if (a.ndim < 2) {
+    a.data.transpose(axis0, axis1); // checks explicitly given axes
+    return a;
+  }
   return record('transpose', a.data.transpose(axis0, axis1), [a], (g) => [g.transpose(axis0, axis1)]);
 }
 
