@@ -47,6 +47,7 @@ export {
 } from './optim/optimizer.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
+export type { OptimizerStateDict, OptimizerStateValue } from './optim/state-dict.js';
 export { Parameter } from './parameter.js';
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedule/cosine-annealing-lr.js';
 export { ExponentialLR, type ExponentialLROptions } from './schedule/exponential-lr.js';

@@ -1,5 +1,12 @@
 import { Tensor } from '@xent/autograd';
 import { type FloatArray, formatShape, ShapeError, type TypedArray, ValueError } from '@xent/tensor';
+import {
+  copyOption,
+  exportState,
+  importState,
+  type OptimizerStateDict,
+  type StateFields,
+} from './state-dict.js';
 
 /** Options every optimizer has: the learning rate (schedulers rewrite it per group). */
 export interface BaseOptions {
@@ -123,12 +130,7 @@ export abstract class Optimizer<O extends BaseOptions, S> {
             `${this.name}: gradient of shape ${formatShape(gradShape)} for a parameter of shape ${formatShape(param.shape)}`,
           );
         }
-        const view: ParamView = {
-          values: param.data.data as FloatArray,
-          offset: param.data.offset,
-          grad: param.grad.data.values(),
-          size: param.size,
-        };
+        const view = paramView(param, param.grad.data.values());
         let state = this.state.get(param);
         if (state === undefined) {
           state = this.initState(view, group);
@@ -139,11 +141,109 @@ export abstract class Optimizer<O extends BaseOptions, S> {
     }
   }
 
+  /**
+   * The optimizer's state as data (PyTorch's `state_dict()`): per-parameter state keyed by the
+   * parameter's position across the groups, buffers copied out as NDArrays shaped like their
+   * parameter, and each group's options with `params` as positions. With the model's
+   * `stateDict()` it is what a checkpoint needs to resume training exactly.
+   */
+  stateDict(): OptimizerStateDict {
+    const state: OptimizerStateDict['state'] = {};
+    const paramGroups: OptimizerStateDict['paramGroups'] = [];
+    let position = 0;
+    for (const group of this.paramGroups) {
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(group))
+        if (key !== 'params') options[key] = copyOption(value);
+      const params: number[] = [];
+      for (const param of group.params) {
+        const saved = this.state.get(param);
+        if (saved !== undefined) state[position] = exportState(param, saved as unknown as StateFields);
+        params.push(position++);
+      }
+      paramGroups.push({ ...options, params });
+    }
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores what {@link stateDict} returned (PyTorch's `load_state_dict()`): group options,
+   * and per-parameter state matched by position, group by group, to this optimizer's parameters.
+   * Everything is checked before anything changes, and buffers are copied in.
+   *
+   * @throws ValueError when the groups or their sizes differ, a state entry names no parameter,
+   * or a field is missing, unexpected or of the wrong kind; ShapeError when a buffer's shape is
+   * not its parameter's.
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const where = `${this.name}.loadStateDict`;
+    const groups: unknown = stateDict?.paramGroups;
+    const savedState: unknown = stateDict?.state;
+    if (!Array.isArray(groups) || typeof savedState !== 'object' || savedState === null) {
+      throw new ValueError(`${where}: expected { state, paramGroups } as stateDict() returns`);
+    }
+    if (groups.length !== this.paramGroups.length) {
+      throw new ValueError(
+        `${where}: the state has ${groups.length} parameter groups; this optimizer has ${this.paramGroups.length}`,
+      );
+    }
+    const listed = new Set<string>();
+    const restored = this.paramGroups.map((group, i) => {
+      const saved = groups[i] as Record<string, unknown> & { params?: unknown };
+      const ids = saved?.params;
+      if (!Array.isArray(ids) || ids.length !== group.params.length) {
+        throw new ValueError(
+          `${where}: group ${i} has ${Array.isArray(ids) ? ids.length : 'no'} parameters; this optimizer's has ${group.params.length}`,
+        );
+      }
+      for (const id of ids) listed.add(String(id));
+      // Options first, so the state templates below see the loaded ones (e.g. Adam's amsgrad).
+      const next = { ...group };
+      for (const [key, value] of Object.entries(saved)) {
+        if (key !== 'params') (next as unknown as Record<string, unknown>)[key] = copyOption(value);
+      }
+      this.validate(next);
+      return { group: next, ids: ids as number[] };
+    });
+    const unlisted = Object.keys(savedState).filter((id) => !listed.has(id));
+    if (unlisted.length > 0) {
+      throw new ValueError(`${where}: state has entries [${unlisted.join(', ')}] that no group lists`);
+    }
+    const state = new Map<Tensor, S>();
+    for (const { group, ids } of restored) {
+      group.params.forEach((param, j) => {
+        const saved = (savedState as Record<string, unknown>)[ids[j]];
+        if (saved === undefined) return;
+        if (typeof saved !== 'object' || saved === null)
+          throw new ValueError(
+            `${where}: state[${ids[j]}] is ${String(saved)}; expected an object of fields`,
+          );
+        const template = this.initState(paramView(param, param.data.data), group) as unknown as StateFields;
+        const fields = importState(
+          `${where}: state[${ids[j]}]`,
+          param,
+          saved as Record<string, unknown>,
+          template,
+        );
+        state.set(param, fields as unknown as S);
+      });
+    }
+    // Commit: the group objects stay the same (schedulers hold them); only their options change.
+    for (const [i, { group }] of restored.entries()) Object.assign(this.paramGroups[i], group);
+    this.state.clear();
+    for (const [param, fields] of state) this.state.set(param, fields);
+  }
+
   /** Fresh state for a parameter at its first step. */
   protected abstract initState(param: ParamView, group: ParamGroup<O>): S;
 
   /** Updates `param.values` in place from `param.grad`, the group's options and the state. */
   protected abstract update(param: ParamView, group: ParamGroup<O>, state: S): void;
+}
+
+/** The flat view `update` works on: the parameter's storage and `grad`, element i at index i. */
+function paramView(param: Tensor, grad: TypedArray): ParamView {
+  return { values: param.data.data as FloatArray, offset: param.data.offset, grad, size: param.size };
 }
 
 /** A zeroed buffer of `size` elements in the same float type as `values`. */
