@@ -1,19 +1,22 @@
 /**
  * gpu.js (webasm in Node) against the js backend: the `auto` backend's calibration table per
- * kernel class and the crossover it picked. Run by hand: `pnpm exec tsx bench/gpu.ts`
- * (XENT_GPU_MODE picks another gpu.js mode).
+ * kernel class and the crossover it picked, printed, and one result row per kernel class (the
+ * smallest work routed to gpu.js; empty when it never wins). Part of `pnpm bench` (`pnpm bench
+ * gpu` alone); XENT_GPU_MODE picks another gpu.js mode.
  */
 import { gpuInfo, loadBackend, setBackend } from '@xent/tensor';
+import type { Result } from './harness.ts';
 
 /** Prints, per kernel class, js vs gpu milliseconds at each probed size and the crossover. */
-export async function benchGpu(): Promise<void> {
+export async function benchGpu(): Promise<Result[]> {
   const backend = await loadBackend('auto');
   const info = backend.name === 'auto' ? gpuInfo({ calibrate: true }) : null;
   setBackend('js');
   if (!info) {
     console.log('gpu: gpu.js is unavailable here; nothing to compare');
-    return;
+    return [];
   }
+  const rows: Result[] = [];
   console.log(`gpu.js mode ${info.mode}; times are medians of 3 calls after a compiling warm-up`);
   for (const { kernel, timings, threshold } of info.calibrations) {
     console.log(`\n${kernel}`);
@@ -28,7 +31,16 @@ export async function benchGpu(): Promise<void> {
     }
     const crossover = Number.isFinite(threshold) ? `from work ${threshold} on` : 'never (stays on js)';
     console.log(`  auto routes ${kernel} to gpu ${crossover}`);
+    rows.push({
+      name: `auto: smallest ${kernel} work sent to gpu.js ${info.mode} (— never)`,
+      unit: 'work',
+      higherIsBetter: false,
+      xent: Number.isFinite(threshold) ? threshold : null,
+      tfjsCpu: null,
+      tfjsWasm: null,
+    });
   }
+  return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchGpu();

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAutograd } from './autograd.ts';
 import { benchCrossEntropy } from './cross-entropy.ts';
 import { benchElementwise } from './elementwise.ts';
+import { benchGpu } from './gpu.ts';
 import { describeRun, printTable, type Result, useTfBackend, writeResults } from './harness.ts';
 import { benchMatmul } from './matmul.ts';
 import { benchMemory } from './memory.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'autograd', run: benchAutograd },
   { name: 'mlp-step', run: benchMlpStep },
   { name: 'memory', run: benchMemory },
+  { name: 'gpu', run: benchGpu },
 ];
 
 const only = process.argv.slice(2);
