@@ -2,6 +2,7 @@
 import { enableGrad, grad, isGradEnabled, noGrad, ones, type Tensor, tensor, zeros } from '@xent/autograd';
 import { XentError } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
+import { checkGradients, randomInput } from '../helpers/gradients.js';
 
 const f64 = (values: number[] | number[][], requiresGrad = true) =>
   tensor(values, { dtype: 'float64', requiresGrad });
@@ -322,6 +323,34 @@ describe('tensors and leaves', () => {
     expect(detached.data.data).toBe(y.data.data);
     x.mul(detached).sum().backward();
     expect(valuesOf(x.grad)).toEqual([2, 4]);
+  });
+
+  it('clone copies the values into new storage and stays in the graph', () => {
+    const x = f64([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const view = x.transpose();
+    const copy = view.clone();
+    expect(copy.data.data).not.toBe(x.data.data);
+    expect(copy.data.isContiguous).toBe(true);
+    expect(copy.toArray()).toEqual(view.toArray());
+    expect(copy.gradFn?.name).toBe('clone');
+    copy
+      .mul(
+        f64([
+          [1, 10],
+          [100, 1000],
+          [1e4, 1e5],
+        ]),
+      )
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([
+      [1, 100, 1e4],
+      [10, 1000, 1e5],
+    ]);
+    checkGradients((t) => t.transpose().clone().mul(t.transpose()).sum(), [randomInput([3, 4])]);
   });
 
   it('int32 tensors cannot require grad', () => {

@@ -182,3 +182,22 @@ describe('optimizer stateDict / loadStateDict', () => {
     expect(Object.keys(target.stateDict().state)).toEqual([]);
   });
 });
+
+describe('optimizer step', () => {
+  it('refuses a parameter whose data was replaced by a strided view after construction', () => {
+    const [matrix] = parameters();
+    const sgd = new SGD([matrix], { lr: 0.1 });
+    matrix.data = matrix.data.transpose();
+    matrix.grad = tensor(
+      [
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ],
+      { dtype: 'float64' },
+    );
+    expect(() => sgd.step()).toThrow(
+      "SGD: parameters must be contiguous (a parameter's data is now a strided view)",
+    );
+  });
+});

@@ -84,6 +84,13 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
     return this;
   }
+  /**
+   * A contiguous copy with its own storage (PyTorch's `clone()`): differentiable, the gradient
+   * passes through unchanged. Unlike {@link detach}, which shares the values and leaves the graph.
+   */
+  clone(): Tensor {
+    return record('clone', this.data.clone(), [this], (g) => [g]);
+  }
   /** A copy converted to `dtype`; differentiable between float dtypes (the gradient is cast back). */
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this;

@@ -124,6 +124,12 @@ export abstract class Optimizer<O extends BaseOptions, S> {
     for (const group of this.paramGroups) {
       for (const param of group.params) {
         if (!param.grad) continue;
+        // Checked at construction too, but `param.data` may have been replaced since; the update
+        // loops index the storage as contiguous.
+        if (!param.data.isContiguous)
+          throw new ValueError(
+            `${this.name}: parameters must be contiguous (a parameter's data is now a strided view)`,
+          );
         const gradShape = param.grad.shape;
         if (gradShape.length !== param.ndim || gradShape.some((d, i) => d !== param.shape[i])) {
           throw new ShapeError(
