@@ -47,6 +47,19 @@ describe('shape mismatch', () => {
       'crossEntropy: target has shape [4] but logits [4, 3, 2] need [4, 3]',
     );
   });
+  it("crossEntropy: an int32 target of the logits' shape is told probabilities must be float", () => {
+    const oneHot = tensor(
+      [
+        [1, 0, 0],
+        [0, 0, 1],
+      ],
+      { dtype: 'int32' },
+    );
+    expectError(
+      () => crossEntropy(logits, oneHot),
+      "crossEntropy: target has the logits' shape [2, 3] but dtype int32; a target of that shape holds probabilities and must be float32 or float64 (class indices have shape [2])",
+    );
+  });
   it('nllLoss: target of the wrong shape names logProbs', () => {
     expectError(
       () => nllLoss(logits, [0, 1, 2]),

@@ -7,6 +7,7 @@ import { Tensor, where } from '@xent/autograd';
 import {
   array,
   type DType,
+  DTypeError,
   formatShape,
   IndexError,
   NDArray,
@@ -318,8 +319,20 @@ export function toIntTarget(
       `${fn}: ${name} must be a Tensor, an NDArray or an array of integers, got ${describe(target)}`,
     );
   }
-  const why = `${options.logitsName ?? 'logits'} ${formatShape(options.logitsShape ?? [...expectedShape, numClasses])}`;
-  checkShape(fn, name, data.shape, expectedShape, why);
+  const logitsShape = options.logitsShape ?? [...expectedShape, numClasses];
+  if (data.dtype === 'int32' && !sameShape(data.shape, expectedShape) && sameShape(data.shape, logitsShape)) {
+    // The usual slip: one-hot or probability targets built as int32.
+    throw new DTypeError(
+      `${fn}: ${name} has the logits' shape ${formatShape(data.shape)} but dtype int32; a target of that shape holds probabilities and must be float32 or float64 (class indices have shape ${formatShape(expectedShape)})`,
+    );
+  }
+  checkShape(
+    fn,
+    name,
+    data.shape,
+    expectedShape,
+    `${options.logitsName ?? 'logits'} ${formatShape(logitsShape)}`,
+  );
   const values = data.values();
   const out = NDArray.empty(expectedShape, 'int32');
   const labels = out.data as Int32Array;
