@@ -6,7 +6,6 @@ import { grad, Tensor, tensor } from '@xent/autograd';
 import { array, IndexError, NDArray, ShapeError, ValueError, XentError } from '@xent/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  applyMask,
   broadcastOption,
   checkFinite,
   checkFiniteNumber,
@@ -17,21 +16,19 @@ import {
   checkReduction,
   checkShape,
   checkUnitInterval,
-  countedMask,
   formatIndex,
   type Reduction,
   reduce,
-  safeLabels,
   sameShape,
   toClassVector,
   toFloatTarget,
   toFloatTensor,
-  toIntTarget,
 } from '../../packages/losses/src/args.js';
 import { probabilityEpsilon } from '../../packages/losses/src/binary.js';
 import { crossEntropyComposed } from '../../packages/losses/src/cross-entropy.js';
 import { checkNumClasses, toCrowdLabels, voteFractions } from '../../packages/losses/src/crowd.js';
 import { fusedCrossEntropy } from '../../packages/losses/src/fused-cross-entropy.js';
+import { applyMask, countedMask, safeLabels, toIntTarget } from '../../packages/losses/src/labels.js';
 import { checkClassRows, shapeOf, toValues } from '../../packages/losses/src/metrics.js';
 
 /** Asserts `fn` throws an instance of `type` with exactly `message`. */

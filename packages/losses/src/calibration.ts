@@ -4,7 +4,8 @@
  */
 import type { NDArray } from '@xent/tensor';
 import { formatShape, ShapeError, ValueError } from '@xent/tensor';
-import { type ArrayLike, checkUnitInterval, type IntTargetLike, sameShape, toIntTarget } from './args.js';
+import { type ArrayLike, checkUnitInterval, type IntTargetLike, sameShape } from './args.js';
+import { toIntTarget } from './labels.js';
 import { argmaxRows, checkClassRows, shapeOf, toValues } from './metrics.js';
 
 /** One equal-width confidence bin of a reliability diagram. */

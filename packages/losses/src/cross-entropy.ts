@@ -10,25 +10,22 @@ import {
   type ArrayLike,
   checkFinite,
   checkFloatTensor,
-  checkIgnoreIndex,
   checkMinRank,
   checkNonNegative,
   checkNumberIn,
   checkReduction,
   checkUnitInterval,
-  countedMask,
   type IgnoreIndexOptions,
   type IntTargetLike,
   type LossOptions,
   type Reduction,
   type ReductionOptions,
   reduce,
-  safeLabels,
   sameShape,
   toClassVector,
-  toIntTarget,
 } from './args.js';
 import { fusedCrossEntropy } from './fused-cross-entropy.js';
+import { checkIgnoreIndex, countedMask, safeLabels, toIntTarget } from './labels.js';
 
 /** Options of {@link crossEntropy}: `weight`, `ignoreIndex` (-100), `labelSmoothing` (0), `reduction` ('mean'). */
 export type CrossEntropyOptions = LossOptions;

@@ -9,21 +9,18 @@ import {
   checkFinite,
   checkFiniteNumber,
   checkFloatTensor,
-  checkIgnoreIndex,
   checkMinRank,
   checkNonNegative,
   checkReduction,
-  countedMask,
   type IgnoreIndexOptions,
   type IntTargetLike,
   type ReductionOptions,
   reduce,
-  safeLabels,
   toClassVector,
   toFloatTarget,
-  toIntTarget,
 } from './args.js';
 import { binaryCrossEntropyWithLogits } from './binary.js';
+import { checkIgnoreIndex, countedMask, safeLabels, toIntTarget } from './labels.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions extends ReductionOptions, IgnoreIndexOptions {

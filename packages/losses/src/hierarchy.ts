@@ -14,8 +14,8 @@ import {
   type IntTargetLike,
   type ReductionOptions,
   reduce,
-  toIntTarget,
 } from './args.js';
+import { toIntTarget } from './labels.js';
 
 /** Options of {@link hierarchicalCrossEntropy}. */
 export type HierarchicalCrossEntropyOptions = ReductionOptions;

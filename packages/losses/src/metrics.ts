@@ -7,15 +7,13 @@ import { Tensor } from '@xent/autograd';
 import { formatShape, NDArray, type NestedArray, ShapeError, ValueError } from '@xent/tensor';
 import {
   type ArrayLike,
-  checkIgnoreIndex,
   checkNumberIn,
   checkUnitInterval,
-  INT32_LIMIT,
   type IntTargetLike,
   sameShape,
   toFloatTensor,
-  toIntTarget,
 } from './args.js';
+import { checkIgnoreIndex, INT32_LIMIT, toIntTarget } from './labels.js';
 
 /** Float input of a metric as a float64 NDArray, finite. */
 export function toValues(fn: string, name: string, value: ArrayLike): NDArray {

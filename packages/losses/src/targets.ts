@@ -4,7 +4,8 @@
  */
 import { Tensor } from '@xent/autograd';
 import { type DType, NDArray, ValueError } from '@xent/tensor';
-import { checkNumberIn, type IntTargetLike, toIntTarget } from './args.js';
+import { checkNumberIn, type IntTargetLike } from './args.js';
+import { toIntTarget } from './labels.js';
 
 /** Options of the target builders: the float dtype of the result (default float32). */
 export interface TargetOptions {
