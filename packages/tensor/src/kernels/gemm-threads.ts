@@ -59,27 +59,10 @@ export type WasmGemmRows = (
 
 /** The kernel's exports (see wasm/gemm.wat). Addresses are byte offsets into the memory. */
 export interface WasmGemmExports {
+  pack: WasmPack;
+  gemm: WasmGemmRows;
   pack64: WasmPack;
   gemm64: WasmGemmRows;
-  pack(
-    source: number,
-    rowStride: number,
-    kStride: number,
-    rows: number,
-    k: number,
-    width: number,
-    target: number,
-  ): void;
-  gemm(
-    rowBegin: number,
-    rowEnd: number,
-    mPad: number,
-    nPad: number,
-    k: number,
-    packedA: number,
-    packedB: number,
-    c: number,
-  ): void;
 }
 
 /** One product, as the tasks need it: both pack calls' arguments and the kernel's. */
