@@ -16,6 +16,7 @@ import {
   checkReduction,
   checkShape,
   checkUnitInterval,
+  describeValue,
   formatIndex,
   type Reduction,
   reduce,
@@ -25,10 +26,16 @@ import {
   toFloatTensor,
 } from '../../packages/losses/src/args.js';
 import { probabilityEpsilon } from '../../packages/losses/src/binary.js';
-import { crossEntropyComposed } from '../../packages/losses/src/cross-entropy.js';
+import { crossEntropyAs, crossEntropyComposed } from '../../packages/losses/src/cross-entropy.js';
 import { checkNumClasses, toCrowdLabels, voteFractions } from '../../packages/losses/src/crowd.js';
 import { fusedCrossEntropy } from '../../packages/losses/src/fused-cross-entropy.js';
-import { applyMask, countedMask, safeLabels, toIntTarget } from '../../packages/losses/src/labels.js';
+import {
+  applyMask,
+  checkIgnoreIndex,
+  countedMask,
+  safeLabels,
+  toIntTarget,
+} from '../../packages/losses/src/labels.js';
 import { checkClassRows, shapeOf, toValues } from '../../packages/losses/src/metrics.js';
 
 /** Asserts `fn` throws an instance of `type` with exactly `message`. */
@@ -362,6 +369,47 @@ describe('checkNonNegative', () => {
       ValueError,
       'f: priors contains NaN at index [0]; expected values ≥ 0',
     );
+  });
+});
+
+describe('checkIgnoreIndex', () => {
+  it('defaults to -100 and accepts any int32 integer', () => {
+    expect(checkIgnoreIndex('f', undefined)).toBe(-100);
+    expect(checkIgnoreIndex('f', 7)).toBe(7);
+    expect(checkIgnoreIndex('f', -(2 ** 31))).toBe(-(2 ** 31));
+    expect(checkIgnoreIndex('f', 2 ** 31 - 1)).toBe(2 ** 31 - 1);
+  });
+  it('refuses non-integers and values an int32 label could not hold', () => {
+    expect(() => checkIgnoreIndex('f', 1.5)).toThrow('f: ignoreIndex is 1.5, expected an integer');
+    expect(() => checkIgnoreIndex('f', 2 ** 31)).toThrow(
+      'f: ignoreIndex is 2147483648, expected an int32 integer in [-2147483648, 2147483647]',
+    );
+  });
+});
+
+describe('describeValue', () => {
+  it('names a value by its class, null, or typeof', () => {
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(new Map())).toBe('Map');
+    expect(describeValue(Object.create(null))).toBe('object');
+    expect(describeValue(3)).toBe('number');
+    expect(describeValue(undefined)).toBe('undefined');
+  });
+});
+
+describe('crossEntropyAs', () => {
+  it("is crossEntropy with errors under the caller's name, fused or composed", () => {
+    const logits = tensor(
+      [
+        [0.2, -1, 3],
+        [1, 0.5, -0.5],
+      ],
+      { dtype: 'float64' },
+    );
+    const fused = crossEntropyAs('myLoss', logits, [2, 0], {});
+    const composed = crossEntropyAs('myLoss', logits, [2, 0], {}, false);
+    expect(fused.item()).toBeCloseTo(composed.item(), 12);
+    expect(() => crossEntropyAs('myLoss', logits, [3, 0], {})).toThrow(/^myLoss: target contains class 3/);
   });
 });
 
