@@ -224,6 +224,7 @@ export abstract class Optimizer<O extends BaseOptions, S> {
           throw new ValueError(
             `${where}: state[${ids[j]}] is ${String(saved)}; expected an object of fields`,
           );
+        // What this optimizer would start from for the parameter (initState reads only values and size).
         const template = this.initState(paramView(param, param.data.data), group) as unknown as StateFields;
         const fields = importState(
           `${where}: state[${ids[j]}]`,

@@ -167,8 +167,8 @@ export interface GemmJobIO {
   copyRows(begin: number, end: number): void;
 }
 
-/** Runs a whole product on the calling thread, then copies all of C out. */
-function runAlone(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
+/** Packs A and B and computes all of C on the calling thread (C stays in the memory). */
+function computeAlone(kernel: WasmGemmExports, job: GemmJob): void {
   const pack = job.elementBytes === 8 ? kernel.pack64 : kernel.pack;
   const gemm = job.elementBytes === 8 ? kernel.gemm64 : kernel.gemm;
   const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
@@ -176,6 +176,11 @@ function runAlone(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
   pack(a0, a1, a2, a3, a4, a5, a6);
   pack(b0, b1, b2, b3, b4, b5, b6);
   gemm(0, job.mPad, job.mPad, job.nPad, job.k, job.packedA, job.packedB, job.c);
+}
+
+/** Runs a whole product on the calling thread, then copies all of C out. */
+function runAlone(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO): void {
+  computeAlone(kernel, job);
   io.copyRows(0, job.mPad);
 }
 
@@ -364,13 +369,7 @@ export function runGemmJob(kernel: WasmGemmExports, job: GemmJob, io: GemmJobIO)
     // The worker is stuck or broke: never use it again, and redo the product here, copying out
     // only the rows not copied yet (with accumulate, a row copied twice would be added twice).
     pool.healthy = false;
-    const pack = job.elementBytes === 8 ? kernel.pack64 : kernel.pack;
-    const gemm = job.elementBytes === 8 ? kernel.gemm64 : kernel.gemm;
-    const [a0, a1, a2, a3, a4, a5, a6] = job.packA;
-    const [b0, b1, b2, b3, b4, b5, b6] = job.packB;
-    pack(a0, a1, a2, a3, a4, a5, a6);
-    pack(b0, b1, b2, b3, b4, b5, b6);
-    gemm(0, mPad, mPad, nPad, k, job.packedA, job.packedB, job.c);
+    computeAlone(kernel, job);
     for (let chunk = 0; chunk < plan.chunks; chunk++)
       if (copied[chunk] === 0) copyChunk(io, plan, mPad, chunk);
   }
